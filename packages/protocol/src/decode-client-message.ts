@@ -1,0 +1,95 @@
+/**
+ * The one place where untrusted input becomes a typed `ClientMessage`.
+ *
+ * Order of checks is part of the contract (PROTOCOL.md §Errors): size first (before any parsing work),
+ * then UTF-8 and JSON, then the envelope (`type`), then the schema of that type. Each failure maps to one
+ * stable code, and carries `ref` when the frame had a usable request id, so the client can fail the
+ * right promise.
+ */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from './error-codes.js';
+import type { ClientMessage } from './messages.js';
+import { CLIENT_MESSAGE_SCHEMAS } from './schemas.js';
+
+/** Default cap for one frame, in bytes (64 KiB): room for a large non-trickle SDP with margin. */
+export const DEFAULT_MAX_FRAME_BYTES = 65_536;
+
+/** The outcome of decoding one frame. */
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly message: T }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: number };
+
+type ClientType = keyof typeof CLIENT_MESSAGE_SCHEMAS;
+let checks: Map<string, TypeCheck<TSchema>> | undefined;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/** Compiled lazily so that importing the protocol (e.g. in the browser SDK) costs nothing. */
+function compiledChecks(): Map<string, TypeCheck<TSchema>> {
+  if (checks === undefined) {
+    checks = new Map();
+    for (const [type, schema] of Object.entries(CLIENT_MESSAGE_SCHEMAS)) {
+      checks.set(type, TypeCompiler.Compile(schema as TSchema));
+    }
+  }
+  return checks;
+}
+
+function fail(code: ErrorCode, message: string, ref?: unknown): DecodeResult<never> {
+  return typeof ref === 'number' && Number.isSafeInteger(ref) && ref > 0
+    ? { ok: false, code, message, ref }
+    : { ok: false, code, message };
+}
+
+/**
+ * Decode and validate one client frame.
+ *
+ * @param frame the WebSocket message: text, or the raw bytes of a text frame
+ * @param maxFrameBytes frames longer than this are refused before they are parsed
+ * @example
+ * const r = decodeClientMessage(text);
+ * if (!r.ok) send({ type: 'error', code: r.code, message: r.message, ref: r.ref });
+ */
+export function decodeClientMessage(
+  frame: string | Uint8Array,
+  maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+): DecodeResult<ClientMessage> {
+  let text: string;
+  if (typeof frame === 'string') {
+    // A JS string needs at most 3 UTF-8 bytes per UTF-16 unit; only measure exactly when that bound is over.
+    if (frame.length * 3 > maxFrameBytes && encoder.encode(frame).byteLength > maxFrameBytes) {
+      return fail('FRAME_TOO_LARGE', `frame exceeds ${maxFrameBytes} bytes`);
+    }
+    text = frame;
+  } else {
+    if (frame.byteLength > maxFrameBytes) return fail('FRAME_TOO_LARGE', `frame exceeds ${maxFrameBytes} bytes`);
+    try {
+      text = utf8.decode(frame);
+    } catch {
+      return fail('INVALID_FRAME', 'frame is not valid UTF-8 text');
+    }
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail('INVALID_JSON', 'frame is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('INVALID_FRAME', 'frame must be a JSON object');
+  }
+  const record = value as Record<string, unknown>;
+  const type = record['type'];
+  const ref = record['id'];
+  if (typeof type !== 'string') return fail('INVALID_FRAME', 'frame must have a string `type`', ref);
+  const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type) ? compiledChecks().get(type as ClientType) : undefined;
+  if (check === undefined) return fail('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))}`, ref);
+  if (!check.Check(value)) {
+    const first = check.Errors(value).First();
+    const where = first === undefined || first.path === '' ? 'frame' : `\`${first.path.slice(1).replaceAll('/', '.')}\``;
+    return fail('INVALID_FRAME', `${type}: ${where} ${first?.message.toLowerCase() ?? 'is invalid'}`, ref);
+  }
+  return { ok: true, message: value as ClientMessage };
+}

@@ -1,0 +1,41 @@
+/**
+ * Authenticator: turns the credentials presented at the WebSocket upgrade (or in `hello`/`token`) into an
+ * identity with grants. The default `AnonymousAuthenticator` lets everyone in with no identity, which is
+ * what the one-command start uses; `JwtAuthenticator` (issue: security) verifies JWTs with jose.
+ */
+import type { ErrorCode } from '@switchboard/protocol';
+
+/** What the server knows about who is on the other end. */
+export interface Principal {
+  /** The identity (JWT `sub`); `undefined` for anonymous peers. */
+  readonly identity: string | undefined;
+  /** Rooms this principal may join: `'*'` for any. */
+  readonly rooms: readonly string[] | '*';
+  /** Epoch ms at which the credentials expire, if they do. */
+  readonly expiresAt: number | undefined;
+}
+
+/** The request facts an authenticator may look at. */
+export interface AuthRequest {
+  /** The token from `Authorization: Bearer …`, the `access_token` query parameter, or `hello.token`. */
+  readonly token: string | undefined;
+  readonly remoteAddress: string;
+  readonly origin: string | undefined;
+}
+
+export type AuthResult =
+  | { readonly ok: true; readonly principal: Principal }
+  | { readonly ok: false; readonly code: Extract<ErrorCode, 'UNAUTHORIZED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED'>; readonly message: string };
+
+/** Pluggable authentication. Implementations must not log tokens. */
+export interface Authenticator {
+  /** Authenticate a new connection or a token refresh. */
+  authenticate(request: AuthRequest): Promise<AuthResult>;
+}
+
+/** The default: everyone is anonymous and may join any room. */
+export class AnonymousAuthenticator implements Authenticator {
+  authenticate(): Promise<AuthResult> {
+    return Promise.resolve({ ok: true, principal: { identity: undefined, rooms: '*', expiresAt: undefined } });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * ClusterBus: everything that must be shared between server nodes, behind one small interface.
+ *
+ * The embedded default (`InMemoryClusterBus`) keeps it all in this process; `RedisClusterBus`
+ * (packages/cluster-redis) keeps it in Redis so that any node can route to, and resume, any session.
+ * Both pass the same contract suite (packages/testing, `clusterBusContract`).
+ *
+ * Invariants every implementation keeps:
+ * - Delivery is durable before it is acknowledged: `deliver()` resolves only once the frame is in the target
+ *   session's outbox with its seq, where any node can replay it. Then the node holding the target's socket
+ *   (if any) is woken with `onDeliver` to push it. A crashed node therefore loses nothing that was acked.
+ * - Seqs per session start at 1 and increase by exactly 1, with no gaps, in outbox order.
+ * - Room operations are atomic per room: nickname uniqueness (by `nicknameKey`) and room capacity hold
+ *   across the whole cluster.
+ * - Presence diffs (`peer-joined`/`peer-updated`/`peer-left`) are delivered by the server through
+ *   `deliver()`, like signals, so they are sequenced and replayed too. The bus only answers "who is in the room".
+ * - A node that stops heartbeating is declared failed within `nodeFailureTimeoutMs`; its sessions are then
+ *   detached, so their grace windows start, and `onNodeFailure` fires on the surviving nodes.
+ */
+import type {
+  LeftReason,
+  PeerInfo,
+  PeerMetadata,
+  PeerState,
+  SequencedServerMessage,
+  UnsequencedServerMessage,
+} from '@switchboard/protocol';
+
+/** The durable part of a session: what another node needs to resume it. */
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly peerId: string;
+  /** SHA-256 (hex) of the resume secret; the secret itself is never stored. */
+  readonly resumeSecretHash: string;
+  /** The authenticated identity (JWT `sub`), or `undefined` when anonymous. */
+  readonly identity: string | undefined;
+  /** Rooms this session is in. */
+  readonly rooms: readonly string[];
+  /** Highest client request id processed (for client->server dedupe after resume). */
+  readonly lastClientId: number;
+  /** Node currently holding the socket, or `undefined` while detached. */
+  readonly nodeId: string | undefined;
+  /** Epoch ms after which a detached session expires (peer leaves with reason `timeout`). */
+  readonly expiresAt: number | undefined;
+}
+
+/** A room member as stored by the bus. */
+export interface RoomMember {
+  readonly peerId: string;
+  readonly sessionId: string;
+  readonly metadata: PeerMetadata;
+  /** `nicknameKey(metadata.nickname)`, the uniqueness key. */
+  readonly nicknameKey: string;
+  readonly state: PeerState;
+}
+
+export type DeliverResult =
+  | { readonly ok: true; readonly seq: number }
+  | { readonly ok: false; readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' };
+
+export type JoinRoomResult =
+  | { readonly ok: true; readonly members: readonly RoomMember[] }
+  | { readonly ok: false; readonly code: 'NICKNAME_TAKEN' | 'ROOM_FULL' };
+
+export type UpdateMemberResult =
+  | { readonly ok: true; readonly member: RoomMember }
+  | { readonly ok: false; readonly code: 'NICKNAME_TAKEN' | 'NOT_IN_ROOM' };
+
+/** Callbacks from the bus into the server node that owns it. */
+export interface ClusterBusListener {
+  /**
+   * Frames were appended to the outbox of a session whose socket this node holds. The node pushes
+   * them, in seq order. May be called with frames the node already pushed (at-least-once wake-up); the node
+   * drops seqs it has already sent.
+   */
+  onDeliver(sessionId: string, frames: readonly SequencedServerMessage[]): void;
+  /** Another node took over a session this node holds (a resume elsewhere): close the local socket. */
+  onSessionTaken(sessionId: string): void;
+  /** A node was declared failed; its sessions are detached and their grace windows are running. */
+  onNodeFailure(nodeId: string, sessionIds: readonly string[]): void;
+  /** Readiness changed (e.g. Redis went away or came back). */
+  onReadyChange?(ready: boolean): void;
+}
+
+/** Options common to every bus. */
+export interface ClusterBusLimits {
+  /** Maximum unacknowledged frames per session outbox. */
+  readonly maxOutbox: number;
+  /** Maximum members per room. */
+  readonly maxPeersPerRoom: number;
+}
+
+/**
+ * The seam between one server node and the rest of the cluster.
+ * Implementations: `InMemoryClusterBus` (default), `RedisClusterBus`.
+ */
+export interface ClusterBus {
+  /** This node's id, unique in the cluster. */
+  readonly nodeId: string;
+  /** Whether the bus can serve cluster operations now (feeds `/readyz`). */
+  readonly isReady: boolean;
+
+  /** Connect, subscribe and start heartbeating. Must be called once before anything else. */
+  start(listener: ClusterBusListener, limits: ClusterBusLimits): Promise<void>;
+  /** Stop heartbeating and release connections. Sessions held by this node stay resumable elsewhere. */
+  close(): Promise<void>;
+
+  // ---- sessions ----
+  /** Store a new session, attached to this node. */
+  createSession(record: SessionRecord): Promise<void>;
+  /** Read a session, or `undefined` when unknown or expired. */
+  getSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * Attach a session to this node (on resume), taking it over from any other node, which is told via
+   * `onSessionTaken`. Returns the record as it was, or `undefined` when the session is unknown or expired.
+   */
+  attachSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /** The socket dropped: keep the session until `expiresAt`, and mark its members `reconnecting`. */
+  detachSession(sessionId: string, expiresAt: number): Promise<void>;
+  /** Persist changes to a session's rooms or lastClientId. */
+  updateSession(sessionId: string, patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>): Promise<void>;
+  /** Remove a session and its outbox for good. */
+  deleteSession(sessionId: string): Promise<void>;
+  /** Detached sessions whose `expiresAt` has passed; the caller makes them leave with reason `timeout`. */
+  expiredSessions(now: number): Promise<readonly SessionRecord[]>;
+
+  // ---- delivery ----
+  /** Find the session that owns `peerId`, if it exists. */
+  sessionOfPeer(peerId: string): Promise<string | undefined>;
+  /**
+   * Append a frame to the outbox of the session owning `peerId`, stamping its seq, then wake the node that
+   * holds its socket. Fails with PEER_NOT_FOUND at once when there is no such peer.
+   */
+  deliver(peerId: string, frame: UnsequencedServerMessage): Promise<DeliverResult>;
+  /** Outbox frames with seq > `afterSeq`, in order (for replay on resume). */
+  readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]>;
+  /** Drop outbox frames with seq <= `seq` (the client acknowledged them). */
+  ackOutbox(sessionId: string, seq: number): Promise<void>;
+
+  // ---- rooms and presence ----
+  /** Add a member, atomically checking nickname uniqueness and capacity. Returns the members before the join. */
+  joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult>;
+  /** Remove a member. Returns the member removed, or `undefined` when it was not there. */
+  leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined>;
+  /** Change a member's metadata and/or state, re-checking nickname uniqueness. */
+  updateMember(
+    room: string,
+    peerId: string,
+    patch: { readonly metadata?: PeerMetadata; readonly nicknameKey?: string; readonly state?: PeerState },
+  ): Promise<UpdateMemberResult>;
+  /** The current members of a room. */
+  roomMembers(room: string): Promise<readonly RoomMember[]>;
+}
+
+/** Re-exported for implementers. */
+export type { LeftReason, PeerInfo };
