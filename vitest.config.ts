@@ -9,6 +9,8 @@
 import { defineConfig } from 'vitest/config';
 
 const resolve = { conditions: ['source', 'module', 'node', 'default'] };
+// Tests run in Vite's SSR environment, which takes its conditions from `ssr.resolve`, not `resolve`.
+const ssr = { resolve: { conditions: resolve.conditions } };
 const special = ['**/*.webrtc.test.ts', '**/*.e2e.test.ts', '**/*.nat.test.ts', '**/node_modules/**', '**/dist/**'];
 
 export default defineConfig({
@@ -18,6 +20,7 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/web/src/**/*.test.ts', 'bench/**/*.test.ts'],
@@ -29,6 +32,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'webrtc',
           include: ['packages/*/src/**/*.webrtc.test.ts', 'packages/*/test/**/*.webrtc.test.ts'],
@@ -40,6 +44,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'e2e',
           include: ['packages/*/test/**/*.e2e.test.ts', 'apps/web/test/**/*.e2e.test.ts'],
@@ -51,6 +56,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'nat',
           include: ['packages/*/test/**/*.nat.test.ts'],

@@ -1,22 +1,24 @@
 /**
- * Prints the plain closing line `tests: N passed, N failed, N skipped` that CI reads, after Vitest's own
- * summary (whose format CI does not parse).
+ * Counts test outcomes for scripts/test.mjs, which prints one closing line over all projects
+ * (`tests: N passed, N failed, N skipped`, the plain form CI reads). Vitest's own summary stays as it is.
  */
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: readonly TestModule[]): void {
-    let passed = 0;
-    let failed = 0;
-    let skipped = 0;
+    const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
-        if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
-        else skipped += 1;
+        if (state === 'passed') counts.passed += 1;
+        else if (state === 'failed') counts.failed += 1;
+        else counts.skipped += 1;
       }
+      // A file that failed to load has no tests but must count as a failure.
+      if (mod.state() === 'failed' && mod.children.size === 0) counts.failed += 1;
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const file = process.env['SB_TEST_COUNTS_FILE'];
+    if (file !== undefined) writeFileSync(file, JSON.stringify(counts));
   }
 }

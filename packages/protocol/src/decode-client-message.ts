@@ -14,6 +14,12 @@ import { CLIENT_MESSAGE_SCHEMAS } from './schemas.js';
 
 /** Default cap for one frame, in bytes (64 KiB): room for a large non-trickle SDP with margin. */
 export const DEFAULT_MAX_FRAME_BYTES = 65_536;
+/**
+ * Deepest nesting of objects and arrays in a frame. A 64 KiB frame can nest about 32,000 levels, which
+ * parses fine but overflows the stack when the server serializes the signal again to relay it (found by
+ * decode-client-message.fuzz.test.ts). Real signals (SDP, candidates, call control) nest 2 to 4 levels.
+ */
+export const MAX_NESTING_DEPTH = 64;
 
 /** The outcome of decoding one frame. */
 export type DecodeResult<T> =
@@ -84,6 +90,9 @@ export function decodeClientMessage(
   const type = record['type'];
   const ref = record['id'];
   if (typeof type !== 'string') return fail('INVALID_FRAME', 'frame must have a string `type`', ref);
+  if (isNestedDeeperThan(value, MAX_NESTING_DEPTH)) {
+    return fail('INVALID_FRAME', `frame nests objects or arrays deeper than ${MAX_NESTING_DEPTH} levels`, ref);
+  }
   const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type) ? compiledChecks().get(type as ClientType) : undefined;
   if (check === undefined) return fail('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))}`, ref);
   if (!check.Check(value)) {
@@ -92,4 +101,13 @@ export function decodeClientMessage(
     return fail('INVALID_FRAME', `${type}: ${where} ${first?.message.toLowerCase() ?? 'is invalid'}`, ref);
   }
   return { ok: true, message: value as ClientMessage };
+}
+
+/** Whether `value` nests objects/arrays more than `levels` deep; recursion is bounded by `levels`. */
+function isNestedDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+  for (const child of children) if (isNestedDeeperThan(child, levels - 1)) return true;
+  return false;
 }

@@ -23,6 +23,10 @@ export const ERROR_CODES = {
     where: 'server',
     description: 'The resume secret does not match the session, or the session belongs to another identity.',
   },
+  SESSION_REPLACED: {
+    where: 'server',
+    description: 'A resume on another socket took this session over; this socket was closed (close code 4009).',
+  },
   // Rooms and presence.
   INVALID_NICKNAME: {
     where: 'server',
@@ -58,6 +62,10 @@ export const ERROR_CODES = {
   // Raised by the SDK.
   NOT_CONNECTED: { where: 'client', description: 'The operation needs an established session and the client is closed.' },
   CONNECTION_CLOSED: { where: 'client', description: 'The client was closed while the request was pending.' },
+  CONNECTION_LOST: {
+    where: 'client',
+    description: 'The WebSocket closed or went silent without a reason from the server; the client reconnects by itself.',
+  },
   TIMEOUT: { where: 'client', description: 'A request or negotiation step did not complete within its timeout.' },
   SESSION_LOST: {
     where: 'client',
@@ -67,6 +75,10 @@ export const ERROR_CODES = {
   NEGOTIATION_FAILED: { where: 'client', description: 'Applying a remote or local description failed on the peer connection.' },
   ICE_FAILED: { where: 'client', description: 'ICE failed and the restart policy gave up.' },
   CHANNEL_CLOSED: { where: 'client', description: 'The data channel closed before the message could be sent.' },
+  CHANNEL_MESSAGE_INVALID: {
+    where: 'client',
+    description: 'A data channel message from the remote peer is malformed (bad frame header, invalid UTF-8 or JSON) or too large.',
+  },
   CALL_DECLINED: { where: 'client', description: 'The callee declined the call.' },
   CALL_BUSY: { where: 'client', description: 'The callee is already in a call.' },
   CALL_NO_ANSWER: { where: 'client', description: 'The callee did not answer before the ring timeout.' },

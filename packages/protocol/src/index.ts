@@ -6,7 +6,7 @@ export { PROTOCOL_VERSION } from './version.js';
 export { ERROR_CODES, CLOSE_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
 export { SwitchboardError } from './switchboard-error.js';
-export { decodeClientMessage, DEFAULT_MAX_FRAME_BYTES } from './decode-client-message.js';
+export { decodeClientMessage, DEFAULT_MAX_FRAME_BYTES, MAX_NESTING_DEPTH } from './decode-client-message.js';
 export type { DecodeResult } from './decode-client-message.js';
 export { parseServerMessage } from './parse-server-message.js';
 export { validateServerMessage } from './validate-server-message.js';

@@ -4,3 +4,36 @@
  * Helpers add their exports below, one line each.
  */
 export { launchChromium, hasChromium, chromiumPath, CHROMIUM_ARGS } from './chromium.js';
+export { startRedis, hasRedisServer, redisServerPath, freePort } from './redis-server.js';
+export type { RedisHandle, StartRedisOptions } from './redis-server.js';
+export { startCoturn, hasCoturn, findFreePort, PRIVATE_PEER_RANGES, TURNSERVER_PATH } from './coturn.js';
+export type { CoturnOptions, CoturnHandle } from './coturn.js';
+export { validClientMessage, mutatedFrame, garbageFrame, fuzzFrame } from './client-frame-arbitraries.js';
+export type { FuzzFrame } from './client-frame-arbitraries.js';
+export { runLiveFuzz, expectedCode } from './live-fuzz.js';
+export { startServerChild } from './server-child.js';
+export type { ServerChild } from './server-child.js';
+export type { LiveFuzzOptions, LiveFuzzReport } from './live-fuzz.js';
+export { WrtcPeerConnection, WrtcMediaStream, createWrtcVideoTrack } from './wrtc.js';
+export { startServer } from './start-server.js';
+export type { StartedServer } from './start-server.js';
+export { RawClient } from './raw-client.js';
+export type { CloseInfo } from './raw-client.js';
+export { startTcpProxy } from './tcp-proxy.js';
+export type { TcpProxy, TcpProxyTarget } from './tcp-proxy.js';
+export { checkNetnsSupport, deleteNetnsSync, listNetns, netnsPids, reapOrphanNetns, run, runIn, spawnIn, waitForExit } from './netns.js';
+export type { NetnsSupport } from './netns.js';
+export { createNatLab, natLabLeftovers, NAT_LAB_ADDRESSES, NAT_LAB_BASE } from './nat-lab.js';
+export type { NatLab, NatMode } from './nat-lab.js';
+export { runIcePeer } from './nat-lab-peer.js';
+export type { IcePeerOptions, IcePeerReport, IcePeerEnv, CandidateSummary } from './nat-lab-peer.js';
+export { createNodePeer } from './node-peer.js';
+export type { NodePeer, NodePeerOptions } from './node-peer.js';
+export { startClusterNodes } from './cluster-nodes.js';
+export type { ClusterNode, StartClusterNodesOptions } from './cluster-nodes.js';
+export { clusterBusContract, CONTRACT_LIMITS } from './cluster-bus-contract.js';
+export type { ContractCluster } from './cluster-bus-contract.js';
+export { runChurnSoak } from './churn-soak.js';
+export type { ChurnSoakOptions, ChurnSoakReport } from './churn-soak.js';
+export { rssTrend } from './rss-trend.js';
+export type { RssTrend } from './rss-trend.js';

@@ -15,7 +15,12 @@ import type {
 export type ConnectionState =
   | { readonly state: 'idle' }
   | { readonly state: 'connecting'; readonly attempt: number }
-  | { readonly state: 'connected'; readonly peerId: string; readonly sessionId: string; readonly resumed: boolean }
+  | {
+      readonly state: 'connected';
+      readonly peerId: string;
+      readonly sessionId: string;
+      readonly resumed: boolean;
+    }
   | {
       readonly state: 'reconnecting';
       readonly attempt: number;
@@ -54,7 +59,10 @@ export interface SignalingClientEvents {
   /** Fresh ICE servers (TURN credentials refreshed). */
   'ice-servers': (iceServers: readonly IceServer[]) => void;
   /** The server is draining; the client will resume (possibly on another node) by itself. */
-  'server-going-away': (info: { readonly reason: 'drain' | 'shutdown'; readonly reconnectInMs: number }) => void;
+  'server-going-away': (info: {
+    readonly reason: 'drain' | 'shutdown';
+    readonly reconnectInMs: number;
+  }) => void;
   /** An error not tied to a pending request (e.g. a close with a code). */
   error: (error: SwitchboardError) => void;
 }

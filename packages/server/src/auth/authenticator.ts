@@ -13,6 +13,11 @@ export interface Principal {
   readonly rooms: readonly string[] | '*';
   /** Epoch ms at which the credentials expire, if they do. */
   readonly expiresAt: number | undefined;
+  /**
+   * A cap on room size that this principal's grant adds: it may join a room only while the room holds
+   * fewer peers than this (and fewer than the server's `maxPeersPerRoom`). Absent: only the server cap.
+   */
+  readonly maxPeersPerRoom?: number;
 }
 
 /** The request facts an authenticator may look at. */

@@ -42,6 +42,12 @@ export interface SessionRecord {
   readonly nodeId: string | undefined;
   /** Epoch ms after which a detached session expires (peer leaves with reason `timeout`). */
   readonly expiresAt: number | undefined;
+  /**
+   * Set when the bus detached this session because its node failed (not because its socket closed): if it
+   * expires without a resume, the peer leaves with reason `node-failure` instead of `timeout`. Cleared by a
+   * resume. Optional, so buses that cannot tell the two apart stay valid.
+   */
+  readonly failedNodeId?: string;
 }
 
 /** A room member as stored by the bus. */
@@ -52,6 +58,17 @@ export interface RoomMember {
   /** `nicknameKey(metadata.nickname)`, the uniqueness key. */
   readonly nicknameKey: string;
   readonly state: PeerState;
+}
+
+/**
+ * The client request that caused a delivered frame. A bus that can outlive a node records `requestId` as
+ * the origin session's `lastClientId` in the same atomic step as the append: if the origin's node dies
+ * before it acknowledges the request, the client's resend after resuming elsewhere is then recognised as
+ * done, instead of being delivered twice.
+ */
+export interface DeliverOrigin {
+  readonly sessionId: string;
+  readonly requestId: number;
 }
 
 export type DeliverResult =
@@ -76,7 +93,11 @@ export interface ClusterBusListener {
   onDeliver(sessionId: string, frames: readonly SequencedServerMessage[]): void;
   /** Another node took over a session this node holds (a resume elsewhere): close the local socket. */
   onSessionTaken(sessionId: string): void;
-  /** A node was declared failed; its sessions are detached and their grace windows are running. */
+  /**
+   * A node was declared failed; its sessions are detached (members marked `reconnecting`) and their grace
+   * windows are running. Called on exactly one surviving node per failure, which announces the change, so
+   * room members are not told twice.
+   */
   onNodeFailure(nodeId: string, sessionIds: readonly string[]): void;
   /** Readiness changed (e.g. Redis went away or came back). */
   onReadyChange?(ready: boolean): void;
@@ -88,6 +109,8 @@ export interface ClusterBusLimits {
   readonly maxOutbox: number;
   /** Maximum members per room. */
   readonly maxPeersPerRoom: number;
+  /** Grace window given to the sessions of a failed node when the bus detaches them itself, in ms. */
+  readonly graceMs: number;
 }
 
 /**
@@ -112,16 +135,24 @@ export interface ClusterBus {
   getSession(sessionId: string): Promise<SessionRecord | undefined>;
   /**
    * Attach a session to this node (on resume), taking it over from any other node, which is told via
-   * `onSessionTaken`. Returns the record as it was, or `undefined` when the session is unknown or expired.
+   * `onSessionTaken`, and mark its room members `online` again. Returns the record as it was before the
+   * attach, or `undefined` when the session is unknown or expired.
    */
   attachSession(sessionId: string): Promise<SessionRecord | undefined>;
   /** The socket dropped: keep the session until `expiresAt`, and mark its members `reconnecting`. */
   detachSession(sessionId: string, expiresAt: number): Promise<void>;
   /** Persist changes to a session's rooms or lastClientId. */
-  updateSession(sessionId: string, patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>): Promise<void>;
+  updateSession(
+    sessionId: string,
+    patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>,
+  ): Promise<void>;
   /** Remove a session and its outbox for good. */
   deleteSession(sessionId: string): Promise<void>;
-  /** Detached sessions whose `expiresAt` has passed; the caller makes them leave with reason `timeout`. */
+  /**
+   * Detached sessions whose `expiresAt` has passed; the caller makes them leave with reason `timeout` and
+   * then deletes them. Each expired session is returned by at most one call in the whole cluster (the call
+   * claims it), so its departure is announced once.
+   */
   expiredSessions(now: number): Promise<readonly SessionRecord[]>;
 
   // ---- delivery ----
@@ -131,7 +162,7 @@ export interface ClusterBus {
    * Append a frame to the outbox of the session owning `peerId`, stamping its seq, then wake the node that
    * holds its socket. Fails with PEER_NOT_FOUND at once when there is no such peer.
    */
-  deliver(peerId: string, frame: UnsequencedServerMessage): Promise<DeliverResult>;
+  deliver(peerId: string, frame: UnsequencedServerMessage, origin?: DeliverOrigin): Promise<DeliverResult>;
   /** Outbox frames with seq > `afterSeq`, in order (for replay on resume). */
   readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]>;
   /** Drop outbox frames with seq <= `seq` (the client acknowledged them). */

@@ -1,0 +1,71 @@
+/**
+ * A WebSocket proxy that counts frames and bytes in each direction, so "messages and bytes through the
+ * broker" are measured at the socket for every contender alike, without touching any server. Counts are
+ * kept per phase: the runner switches from 'session' (connect, register, join) to 'call' just before "call".
+ */
+import { WebSocketServer, WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+
+/** Frames and bytes per direction. */
+export interface FrameCounts {
+  framesToBroker: number;
+  bytesToBroker: number;
+  framesFromBroker: number;
+  bytesFromBroker: number;
+}
+
+const zero = (): FrameCounts => ({
+  framesToBroker: 0,
+  bytesToBroker: 0,
+  framesFromBroker: 0,
+  bytesFromBroker: 0,
+});
+
+/** A running proxy to `127.0.0.1:upstreamPort`. */
+export interface CountingProxy {
+  port: number;
+  counts: Record<'session' | 'call', FrameCounts>;
+  phase: 'session' | 'call';
+  close(): void;
+}
+
+export async function startCountingProxy(upstreamPort: number): Promise<CountingProxy> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  const proxy: CountingProxy = {
+    port: 0,
+    counts: { session: zero(), call: zero() },
+    phase: 'session',
+    close: () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+  wss.on('connection', (client, request) => {
+    const upstream = new WebSocket(`ws://127.0.0.1:${upstreamPort}${request.url ?? '/'}`, {
+      perMessageDeflate: false,
+    });
+    const early: { data: WebSocket.RawData; isBinary: boolean }[] = [];
+    client.on('message', (data, isBinary) => {
+      const counts = proxy.counts[proxy.phase];
+      counts.framesToBroker++;
+      counts.bytesToBroker += (data as Buffer).length;
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
+      else early.push({ data, isBinary });
+    });
+    upstream.on('open', () => {
+      for (const { data, isBinary } of early.splice(0)) upstream.send(data, { binary: isBinary });
+    });
+    upstream.on('message', (data, isBinary) => {
+      const counts = proxy.counts[proxy.phase];
+      counts.framesFromBroker++;
+      counts.bytesFromBroker += (data as Buffer).length;
+      client.send(data, { binary: isBinary });
+    });
+    upstream.on('close', () => client.close());
+    upstream.on('error', () => client.terminate());
+    client.on('close', () => upstream.close());
+  });
+  await new Promise<void>((resolve) => wss.on('listening', resolve));
+  proxy.port = (wss.address() as AddressInfo).port;
+  return proxy;
+}

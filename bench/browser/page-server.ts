@@ -1,0 +1,56 @@
+/**
+ * Serves the benchmark pages on loopback: `/bare.html` (plain RTCPeerConnection) and `/peerjs.html`
+ * (PeerJS's own browser bundle from node_modules). Pages come from an http:// origin, not file://, so
+ * WebSocket and getUserMedia behave as they do for users (127.0.0.1 counts as a secure context).
+ */
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+
+const PAGES_DIR = fileURLToPath(new URL('./pages/', import.meta.url));
+const PEERJS_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('peerjs')), 'peerjs.min.js');
+
+function html(...scripts: string[]): string {
+  return `<!doctype html><meta charset="utf-8"><title>bench</title>${scripts.map((s) => `<script src="${s}"></script>`).join('')}`;
+}
+
+const ROUTES: Record<string, () => { type: string; body: string }> = {
+  '/bare.html': () => ({ type: 'text/html', body: html('/bare-page.js') }),
+  '/peerjs.html': () => ({ type: 'text/html', body: html('/peerjs.min.js', '/peerjs-page.js') }),
+  '/bare-page.js': () => ({
+    type: 'text/javascript',
+    body: readFileSync(join(PAGES_DIR, 'bare-page.js'), 'utf8'),
+  }),
+  '/peerjs-page.js': () => ({
+    type: 'text/javascript',
+    body: readFileSync(join(PAGES_DIR, 'peerjs-page.js'), 'utf8'),
+  }),
+  '/peerjs.min.js': () => ({ type: 'text/javascript', body: readFileSync(PEERJS_BUNDLE, 'utf8') }),
+};
+
+/** A running page server. */
+export interface PageServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startPageServer(): Promise<PageServer> {
+  const server: Server = createServer((request, response) => {
+    const route = ROUTES[new URL(request.url ?? '/', 'http://x').pathname];
+    if (!route) {
+      response.writeHead(404).end();
+      return;
+    }
+    const { type, body } = route();
+    response.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

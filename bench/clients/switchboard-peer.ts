@@ -1,0 +1,91 @@
+/**
+ * Client of the Switchboard server speaking its wire protocol (packages/protocol) directly, like the SDK
+ * does on the hot path: hello → welcome, join (one room per pair, since by default only peers sharing a room
+ * may signal) → roster, then `signal` requests with strictly increasing ids. Received sequenced frames are
+ * acknowledged cumulatively every ACK_EVERY frames or ACK_DELAY_MS, whichever comes first, as the protocol
+ * asks; those acks are part of what Switchboard's delivery guarantee costs, so they stay in the measurement.
+ */
+import type { ConnectPeer, SignalingPeer } from './signaling-peer.js';
+import { openSocket } from './open-socket.js';
+
+/** The WebSocket path the Switchboard server accepts upgrades on. */
+export const SWITCHBOARD_WS_PATH = process.env['SWITCHBOARD_BENCH_WS_PATH'] ?? '/';
+const ACK_EVERY = 16;
+const ACK_DELAY_MS = 20;
+
+interface Frame {
+  type: string;
+  seq?: number;
+  ref?: number;
+  peerId?: string;
+  data?: unknown;
+  code?: string;
+}
+
+/** Connect, say hello and wait for welcome; with `room`, also join it and wait for the roster. */
+export const connectSwitchboardPeer: ConnectPeer = async ({ port, name, room, localAddress }) => {
+  const socket = await openSocket(`ws://127.0.0.1:${port}${SWITCHBOARD_WS_PATH}`, localAddress);
+  const welcome = socket.next((text) => JSON.parse(text) as Frame, 'welcome');
+  socket.send('{"type":"hello","v":1}');
+  const first = await welcome;
+  if (first.type !== 'welcome' || typeof first.peerId !== 'string') {
+    socket.terminate();
+    throw new Error(`Switchboard answered hello with ${JSON.stringify(first)}`);
+  }
+  let nextId = 1;
+  let lastSeq = 0;
+  let ackedSeq = 0;
+  let ackTimer: NodeJS.Timeout | undefined;
+  let errors = 0;
+  const flushAck = (): void => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = undefined;
+    if (lastSeq > ackedSeq && socket.socket.readyState === socket.socket.OPEN) {
+      socket.send(`{"type":"ack","seq":${lastSeq}}`);
+      ackedSeq = lastSeq;
+    }
+  };
+  const noteSeq = (seq: number | undefined): void => {
+    if (seq === undefined) return;
+    lastSeq = seq;
+    if (lastSeq - ackedSeq >= ACK_EVERY) flushAck();
+    else ackTimer ??= setTimeout(flushAck, ACK_DELAY_MS);
+  };
+
+  if (room !== undefined) {
+    const joinId = nextId++;
+    const roster = socket.next((text) => {
+      const frame = JSON.parse(text) as Frame;
+      return frame.ref === joinId ? frame : undefined;
+    }, 'roster');
+    socket.send(JSON.stringify({ type: 'join', id: joinId, room, metadata: { nickname: name } }));
+    const answer = await roster;
+    noteSeq(answer.seq);
+    if (answer.type !== 'roster') {
+      socket.terminate();
+      throw new Error(`Switchboard refused join: ${JSON.stringify(answer)}`);
+    }
+  }
+
+  const peer: SignalingPeer = {
+    address: first.peerId,
+    get errors() {
+      return errors;
+    },
+    onData: () => undefined,
+    send(to, _n, payloadJson) {
+      socket.send(`{"type":"signal","id":${nextId++},"to":"${to}","data":${payloadJson}}`);
+    },
+    close() {
+      if (ackTimer) clearTimeout(ackTimer);
+      socket.terminate();
+    },
+  };
+  socket.onFrame = (text) => {
+    const frame = JSON.parse(text) as Frame;
+    noteSeq(frame.seq);
+    if (frame.type === 'signal') peer.onData(frame.data);
+    else if (frame.type === 'error') errors++;
+  };
+  return peer;
+};

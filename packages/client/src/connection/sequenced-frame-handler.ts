@@ -1,0 +1,76 @@
+/**
+ * Applies sequenced server frames (presence, relayed signals, request errors) to the client's state and
+ * turns them into events. The caller has already put them in order and dropped duplicates, so every frame
+ * here is applied exactly once.
+ */
+import type { ErrorMessage, SequencedServerMessage } from '@switchboard/protocol';
+import type { PresenceCache } from './presence-cache.js';
+import type { RequestTracker, TrackedFrame } from './request-tracker.js';
+import type { RoomSnapshot, SignalingClientEvents } from './signaling-client-events.js';
+import type { TypedEventEmitter } from './typed-event-emitter.js';
+import { errorFromWire } from './wire-error.js';
+
+/** A frame that carries a seq (an `error` has one when it answers a request). */
+export type SequencedFrame = SequencedServerMessage | (ErrorMessage & { seq: number });
+
+/** What the handler works on. */
+export interface SequencedFrameHandlerParts {
+  readonly presence: PresenceCache;
+  readonly tracker: RequestTracker;
+  readonly events: TypedEventEmitter<SignalingClientEvents>;
+}
+
+/** Dispatches sequenced frames. */
+export class SequencedFrameHandler {
+  readonly #parts: SequencedFrameHandlerParts;
+
+  constructor(parts: SequencedFrameHandlerParts) {
+    this.#parts = parts;
+  }
+
+  /** Apply one in-order, first-time frame. */
+  handle(frame: SequencedFrame): void {
+    const { presence, tracker, events } = this.#parts;
+    switch (frame.type) {
+      case 'roster': {
+        presence.applyRoster(frame.room, frame.self.metadata, frame.peers);
+        const snapshot: RoomSnapshot = { room: frame.room, self: frame.self, peers: frame.peers };
+        tracker.resolve(frame.ref, snapshot);
+        events.emit('roster', snapshot);
+        return;
+      }
+      case 'peer-joined':
+        presence.applyPeer(frame.room, frame.peer);
+        events.emit('peer-joined', frame.room, frame.peer);
+        return;
+      case 'peer-updated':
+        presence.applyPeer(frame.room, frame.peer);
+        events.emit('peer-updated', frame.room, frame.peer);
+        return;
+      case 'peer-left':
+        presence.removePeer(frame.room, frame.peerId);
+        events.emit('peer-left', frame.room, frame.peerId, frame.reason);
+        return;
+      case 'left':
+        presence.removeRoom(frame.room);
+        if (frame.ref !== undefined) tracker.resolve(frame.ref, undefined);
+        events.emit('left', frame.room, frame.reason);
+        return;
+      case 'signal':
+        events.emit('signal', frame.from, frame.data);
+        return;
+      case 'error': {
+        const error = errorFromWire(frame.code, frame.message, frame.ref);
+        // An error for a request that already settled (or none) still deserves to be heard.
+        if (frame.ref === undefined || tracker.reject(frame.ref, error) === undefined)
+          events.emit('error', error);
+        return;
+      }
+    }
+  }
+
+  /** A request settled by an ack: apply what the server has now accepted. */
+  applySettled(frame: TrackedFrame): void {
+    if (frame.type === 'update') this.#parts.presence.applySelfPatch(frame.metadata, frame.room);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The receiving side of a file transfer (protocol in transfer-protocol.ts). Chunks are hashed and written
+ * to the sink strictly in order, one write at a time; every `ackEveryBytes` written the receiver tells the
+ * sender, which keeps at most its window unacknowledged. So a slow sink slows the sender down instead of
+ * piling the file up in memory.
+ */
+import { SwitchboardError } from '@switchboard/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
+import { blobFileSink, type FileSink } from './file-sink.js';
+import type { FlowControlledDataChannel } from './flow-controlled-data-channel.js';
+import type { FileTransferEvents } from './outgoing-file-transfer.js';
+import { encodeTransferControl, parseTransferControl } from './transfer-protocol.js';
+
+type Phase = 'offered' | 'receiving' | 'finished';
+
+/** A file offered by the remote peer. Call `accept()` or `decline()`. */
+export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
+  /** Transfer id (also in the channel label). */
+  readonly id: string;
+  readonly name: string;
+  /** Announced size in bytes. */
+  readonly size: number;
+  readonly mimeType: string;
+  readonly #flow: FlowControlledDataChannel;
+  readonly #ackEveryBytes: number;
+  readonly #events = new TypedEmitter<FileTransferEvents>();
+  readonly #hash = sha256.create();
+  #phase: Phase = 'offered';
+  #sink: FileSink | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #written = 0;
+  #lastAck = 0;
+  #isCancelledHere = false;
+  #settle: { resolve: () => void; reject: (error: SwitchboardError) => void } | undefined;
+
+  constructor(
+    id: string,
+    flow: FlowControlledDataChannel,
+    meta: { readonly name: string; readonly size: number; readonly mime: string },
+    ackEveryBytes: number,
+  ) {
+    this.id = id;
+    this.name = meta.name;
+    this.size = meta.size;
+    this.mimeType = meta.mime;
+    this.#flow = flow;
+    this.#ackEveryBytes = ackEveryBytes;
+    flow.on('message', (data) => this.#onMessage(data));
+    flow.on('close', () => {
+      this.#enqueue(() =>
+        this.#fail(new SwitchboardError('TRANSFER_FAILED', `The channel of "${this.name}" closed early.`)),
+      );
+    });
+  }
+
+  /** Bytes written to the sink so far. */
+  get bytesReceived(): number {
+    return this.#written;
+  }
+
+  on<K extends keyof FileTransferEvents>(event: K, listener: FileTransferEvents[K]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  once<K extends keyof FileTransferEvents>(event: K, listener: FileTransferEvents[K]): () => void {
+    return this.#events.once(event, listener);
+  }
+
+  /**
+   * Accepts the file into `sink` (default: a Blob in memory, see `blobFileSink`). Resolves when the whole
+   * file is written and its SHA-256 matched; rejects with `HASH_MISMATCH`, `TRANSFER_CANCELLED` or
+   * `TRANSFER_FAILED`.
+   */
+  accept(sink: FileSink = blobFileSink(this.mimeType)): Promise<void> {
+    if (this.#phase !== 'offered')
+      return Promise.reject(new SwitchboardError('TRANSFER_FAILED', 'This transfer was already answered.'));
+    this.#phase = 'receiving';
+    this.#sink = sink;
+    const result = new Promise<void>((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
+    this.#flow.write(encodeTransferControl({ t: 'accept' })).catch(() => undefined);
+    return result;
+  }
+
+  /** Refuses the file; the sender sees `TRANSFER_CANCELLED`. */
+  decline(): void {
+    if (this.#phase !== 'offered') return;
+    this.#phase = 'finished';
+    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
+    this.#flow.closeAfterRemote();
+  }
+
+  /** Cancels a transfer in progress (or declines an offered one). */
+  cancel(): void {
+    if (this.#phase === 'offered') {
+      this.decline();
+      return;
+    }
+    if (this.#phase !== 'receiving') return;
+    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
+    this.#isCancelledHere = true;
+    this.#enqueue(() =>
+      this.#fail(new SwitchboardError('TRANSFER_CANCELLED', `The transfer of "${this.name}" was cancelled.`)),
+    );
+  }
+
+  #onMessage(data: string | Uint8Array): void {
+    if (this.#phase !== 'receiving') return;
+    if (typeof data !== 'string') {
+      this.#enqueue(() => this.#write(data));
+      return;
+    }
+    const message = parseTransferControl(data);
+    if (message?.t === 'end') this.#enqueue(() => this.#finish(message.sha256));
+    else if (message?.t === 'cancel') {
+      this.#enqueue(() =>
+        this.#fail(new SwitchboardError('TRANSFER_CANCELLED', `The sender cancelled "${this.name}".`)),
+      );
+    }
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(async () => {
+      if (this.#phase !== 'receiving') return;
+      try {
+        await step();
+      } catch (error) {
+        await this.#fail(
+          new SwitchboardError('TRANSFER_FAILED', `Writing "${this.name}" failed.`, { cause: error }),
+        );
+      }
+    });
+  }
+
+  async #write(chunk: Uint8Array): Promise<void> {
+    if (this.#written + chunk.byteLength > this.size)
+      throw new Error('The sender sent more bytes than announced.');
+    this.#hash.update(chunk);
+    await this.#sink?.write(chunk);
+    this.#written += chunk.byteLength;
+    this.#events.emit('progress', { bytes: this.#written, totalBytes: this.size });
+    if (this.#written - this.#lastAck >= this.#ackEveryBytes) {
+      this.#lastAck = this.#written;
+      this.#flow.sendNow(encodeTransferControl({ t: 'ack', n: this.#written }));
+    }
+  }
+
+  async #finish(expected: string): Promise<void> {
+    const actual = bytesToHex(this.#hash.digest());
+    if (actual !== expected || this.#written !== this.size) {
+      this.#flow.sendNow(encodeTransferControl({ t: 'error', code: 'HASH_MISMATCH' }));
+      await this.#fail(
+        new SwitchboardError('HASH_MISMATCH', `The SHA-256 of "${this.name}" does not match the sender's.`),
+      );
+      return;
+    }
+    await this.#sink?.close();
+    this.#phase = 'finished';
+    this.#flow.sendNow(encodeTransferControl({ t: 'done' }));
+    this.#settle?.resolve();
+  }
+
+  async #fail(error: SwitchboardError): Promise<void> {
+    if (this.#phase !== 'receiving') return;
+    this.#phase = 'finished';
+    try {
+      await this.#sink?.abort(error);
+    } finally {
+      if (this.#isCancelledHere) this.#flow.closeAfterRemote();
+      else this.#flow.closeWhenDrained();
+      this.#settle?.reject(error);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The sending side of a file transfer (protocol in transfer-protocol.ts). It reads the source one chunk at
+ * a time, hashes as it goes, and waits on two kinds of backpressure: the channel's watermarks (local
+ * buffer) and the receiver's acknowledgements (at most `windowBytes` unacknowledged), so neither side ever
+ * holds the whole file.
+ */
+import { SwitchboardError } from '@switchboard/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
+import { FlowControlledDataChannel, type FlowControlOptions } from './flow-controlled-data-channel.js';
+import type { FileSource } from './file-source.js';
+import {
+  encodeTransferControl,
+  parseTransferControl,
+  type TransferControl,
+  type TransferProgress,
+} from './transfer-protocol.js';
+
+/** Events of a transfer, on either side. */
+export interface FileTransferEvents {
+  /** More bytes were sent (sender) or written (receiver). `bytes` never decreases. */
+  progress: (progress: TransferProgress) => void;
+}
+
+/** Settings of an outgoing transfer. */
+export interface OutgoingFileTransferSettings extends FlowControlOptions {
+  /** Bytes per data channel message. */
+  readonly chunkBytes: number;
+  /** The most bytes sent but not yet acknowledged by the receiver. */
+  readonly windowBytes: number;
+}
+
+/** A file being sent. `result` settles when the receiver confirmed the hash, or the transfer failed. */
+export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
+  /** Transfer id (also in the channel label). */
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  /** Resolves when the receiver has the whole file and its hash matched; rejects with a SwitchboardError. */
+  readonly result: Promise<void>;
+  readonly #flow: FlowControlledDataChannel;
+  readonly #source: FileSource;
+  readonly #settings: OutgoingFileTransferSettings;
+  readonly #events = new TypedEmitter<FileTransferEvents>();
+  #control: TransferControl[] = [];
+  #wake: (() => void) | undefined;
+  #acked = 0;
+  #sent = 0;
+  #isCancelled = false;
+  #isClosed = false;
+
+  constructor(
+    id: string,
+    channel: RTCDataChannel,
+    source: FileSource,
+    settings: OutgoingFileTransferSettings,
+  ) {
+    this.id = id;
+    this.name = source.name;
+    this.size = source.size;
+    this.#source = source;
+    this.#settings = settings;
+    this.#flow = new FlowControlledDataChannel(channel, settings);
+    this.#flow.on('message', (data) => {
+      if (typeof data !== 'string') return;
+      const message = parseTransferControl(data);
+      if (message === undefined) return;
+      if (message.t === 'ack') this.#acked = Math.max(this.#acked, message.n);
+      else this.#control.push(message);
+      this.#notify();
+    });
+    this.#flow.on('close', () => {
+      this.#isClosed = true;
+      this.#notify();
+    });
+    this.result = this.#run();
+    // The app may never await `result`; a failure is still reported through it, not as an unhandled rejection.
+    this.result.catch(() => undefined);
+  }
+
+  /** Bytes handed to the channel so far. */
+  get bytesSent(): number {
+    return this.#sent;
+  }
+
+  on<K extends keyof FileTransferEvents>(event: K, listener: FileTransferEvents[K]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  once<K extends keyof FileTransferEvents>(event: K, listener: FileTransferEvents[K]): () => void {
+    return this.#events.once(event, listener);
+  }
+
+  /** Cancels the transfer; the receiver sees `TRANSFER_CANCELLED`. */
+  cancel(): void {
+    if (this.#isCancelled || this.#isClosed) return;
+    this.#isCancelled = true;
+    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
+    this.#notify();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      await this.#flow.whenOpen();
+      const { name, size, mimeType } = this.#source;
+      await this.#flow.write(encodeTransferControl({ t: 'meta', name, size, mime: mimeType }));
+      const answer = await this.#nextControl();
+      if (answer.t !== 'accept') throw this.#failure(answer);
+      const hash = sha256.create();
+      for await (const chunk of this.#source.chunks(this.#settings.chunkBytes)) {
+        while (this.#sent - this.#acked > this.#settings.windowBytes) await this.#waitForWake();
+        this.#throwIfStopped();
+        hash.update(chunk);
+        await this.#flow.write(chunk);
+        this.#sent += chunk.byteLength;
+        this.#events.emit('progress', { bytes: this.#sent, totalBytes: this.size });
+      }
+      if (this.#sent !== this.size) {
+        this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
+        throw new SwitchboardError(
+          'TRANSFER_FAILED',
+          `The source yielded ${this.#sent} bytes, not the announced ${this.size}.`,
+        );
+      }
+      await this.#flow.write(encodeTransferControl({ t: 'end', sha256: bytesToHex(hash.digest()) }));
+      const outcome = await this.#nextControl();
+      if (outcome.t !== 'done') throw this.#failure(outcome);
+    } catch (error) {
+      throw error instanceof SwitchboardError
+        ? error
+        : new SwitchboardError('TRANSFER_FAILED', `Sending "${this.name}" failed.`, { cause: error });
+    } finally {
+      if (this.#isCancelled) this.#flow.closeAfterRemote();
+      else this.#flow.closeWhenDrained();
+    }
+  }
+
+  #failure(message: TransferControl): SwitchboardError {
+    if (message.t === 'cancel')
+      return new SwitchboardError('TRANSFER_CANCELLED', `The receiver cancelled "${this.name}".`);
+    if (message.t === 'error' && message.code === 'HASH_MISMATCH') {
+      return new SwitchboardError('HASH_MISMATCH', `The receiver's SHA-256 of "${this.name}" differs.`);
+    }
+    return new SwitchboardError('TRANSFER_FAILED', `The receiver reported a failure for "${this.name}".`);
+  }
+
+  async #nextControl(): Promise<TransferControl> {
+    for (;;) {
+      const next = this.#control.shift();
+      if (next !== undefined) return next;
+      this.#throwIfStopped();
+      await this.#waitForWake();
+    }
+  }
+
+  #throwIfStopped(): void {
+    const cancel = this.#control.find((m) => m.t === 'cancel');
+    if (this.#isCancelled || cancel !== undefined) {
+      throw new SwitchboardError('TRANSFER_CANCELLED', `The transfer of "${this.name}" was cancelled.`);
+    }
+    if (this.#isClosed)
+      throw new SwitchboardError('TRANSFER_FAILED', `The channel of "${this.name}" closed.`);
+  }
+
+  #waitForWake(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

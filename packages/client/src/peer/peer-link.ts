@@ -1,0 +1,329 @@
+/**
+ * One link to one remote peer: one RTCPeerConnection that carries media and any number of named channels,
+ * negotiated with perfect negotiation (perfect-negotiator.ts) and kept alive with ICE restarts
+ * (ice-restarter.ts). Apps never call createOffer: adding a channel or a track is enough.
+ */
+import { SwitchboardError } from '@switchboard/protocol';
+import { acceptTransferChannel } from '../data/accept-transfer-channel.js';
+import type { FileSource } from '../data/file-source.js';
+import { OutgoingFileTransfer } from '../data/outgoing-file-transfer.js';
+import { ChannelRegistry, type ChannelInit } from '../data/channel-registry.js';
+import type { PeerChannel } from '../data/peer-channel.js';
+import { TRANSFER_LABEL_PREFIX, transferChunkBytes } from '../data/transfer-protocol.js';
+import { CandidateBatcher } from './candidate-batcher.js';
+import { IceRestarter } from './ice-restarter.js';
+import { LocalMedia } from './local-media.js';
+import { readLinkStats, type LinkStats } from './link-stats.js';
+import type { PeerLinkEvents, PeerLinkState, LinkCloseReason } from './peer-link-events.js';
+import type { ResolvedPeerLinkOptions } from './peer-link-options.js';
+import type { PeerSignal } from './peer-signal.js';
+import { PerfectNegotiator } from './perfect-negotiator.js';
+import { randomId } from './random-id.js';
+import { RemoteStreamTracker } from './remote-stream-tracker.js';
+import { TypedEmitter, type Subscribable } from './typed-emitter.js';
+
+/** What a link needs from its manager. */
+export interface PeerLinkInit {
+  readonly peerId: string;
+  readonly isPolite: boolean;
+  readonly pc: RTCPeerConnection;
+  readonly options: ResolvedPeerLinkOptions;
+  /** Sends an envelope to the remote peer (in call order). */
+  readonly send: (signal: PeerSignal) => Promise<void>;
+}
+
+/** A WebRTC connection to one remote peer. Created by `PeerManager.connect()` or by an incoming offer. */
+export class PeerLink implements Subscribable<PeerLinkEvents> {
+  /** The remote peer's id. */
+  readonly peerId: string;
+  /** This side's perfect-negotiation role toward the remote peer. */
+  readonly isPolite: boolean;
+  /** The underlying connection (for advanced use: transceivers, codecs). */
+  readonly pc: RTCPeerConnection;
+  readonly #options: ResolvedPeerLinkOptions;
+  readonly #send: (signal: PeerSignal) => Promise<void>;
+  readonly #events = new TypedEmitter<PeerLinkEvents>();
+  readonly #negotiator: PerfectNegotiator;
+  readonly #batcher: CandidateBatcher;
+  readonly #restarter: IceRestarter;
+  readonly #streams: RemoteStreamTracker;
+  readonly #channels: ChannelRegistry;
+  readonly #media: LocalMedia;
+  #isConnected = false;
+  #isClosed = false;
+
+  constructor(init: PeerLinkInit) {
+    this.peerId = init.peerId;
+    this.isPolite = init.isPolite;
+    this.pc = init.pc;
+    this.#options = init.options;
+    this.#send = init.send;
+    const { pc } = this;
+    this.#media = new LocalMedia(pc);
+    this.#channels = new ChannelRegistry(pc, init.isPolite, {
+      ...init.options.flowControl,
+      maxMessageBytes: init.options.maxMessageBytes,
+      maxFrameBytes: () => transferChunkBytes(pc.sctp?.maxMessageSize ?? undefined),
+    });
+    this.#negotiator = new PerfectNegotiator({
+      pc,
+      isPolite: init.isPolite,
+      iceMode: init.options.iceMode,
+      gatheringTimeoutMs: init.options.gatheringTimeoutMs,
+      send: (signal) => this.#signal(signal),
+      reportError: (error) => this.#events.emit('error', error),
+    });
+    this.#batcher = new CandidateBatcher(
+      init.options.candidateBatchMs,
+      ({ candidates, isEndOfCandidates }) => {
+        this.#signal(
+          isEndOfCandidates ? { sb: 1, k: 'ice', c: candidates, e: 1 } : { sb: 1, k: 'ice', c: candidates },
+        );
+      },
+    );
+    this.#restarter = new IceRestarter({
+      pc,
+      policy: init.options.iceRestartPolicy,
+      disconnectedTimeoutMs: init.options.disconnectedTimeoutMs,
+      restartTimeoutMs: init.options.iceRestartTimeoutMs,
+      onRestart: (info) => this.#events.emit('ice-restart', info),
+      onRecovered: (info) => this.#events.emit('ice-recovered', info),
+      onGiveUp: ({ attempts }) => {
+        this.#events.emit(
+          'error',
+          new SwitchboardError('ICE_FAILED', `ICE failed after ${attempts} restart(s); giving up.`),
+        );
+        this.#close('failed', false);
+      },
+    });
+    this.#streams = new RemoteStreamTracker(
+      (stream) => this.#events.emit('stream', stream),
+      (stream) => this.#events.emit('stream-removed', stream),
+    );
+    pc.addEventListener('negotiationneeded', () => void this.#negotiator.onNegotiationNeeded());
+    pc.addEventListener('icecandidate', (event) => {
+      // In complete (non-trickle) mode the candidates travel inside the description instead.
+      if (this.#options.iceMode === 'trickle')
+        this.#batcher.add(event.candidate === null ? null : event.candidate.toJSON());
+    });
+    pc.addEventListener('track', (event) => this.#streams.onTrack(event));
+    pc.addEventListener('datachannel', (event) => this.#onDataChannel(event.channel));
+    const onState = (): void => this.#onStateChange();
+    for (const name of [
+      'signalingstatechange',
+      'iceconnectionstatechange',
+      'icegatheringstatechange',
+      'connectionstatechange',
+    ]) {
+      pc.addEventListener(name, onState);
+    }
+  }
+
+  /** The four connection states, as one snapshot. */
+  get state(): PeerLinkState {
+    const { signalingState, iceConnectionState, iceGatheringState, connectionState } = this.pc;
+    return { signalingState, iceConnectionState, iceGatheringState, connectionState };
+  }
+
+  /** Whether the link is connected now. */
+  get isConnected(): boolean {
+    return this.#isConnected;
+  }
+
+  /** Whether `close()` ran or the link failed for good. */
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Remote media streams currently received. */
+  get remoteStreams(): MediaStream[] {
+    return this.#streams.streams;
+  }
+
+  /** Named channels of this link. */
+  get channels(): PeerChannel[] {
+    return this.#channels.list;
+  }
+
+  on<K extends keyof PeerLinkEvents>(event: K, listener: PeerLinkEvents[K]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  once<K extends keyof PeerLinkEvents>(event: K, listener: PeerLinkEvents[K]): () => void {
+    return this.#events.once(event, listener);
+  }
+
+  /**
+   * The channel called `name`, opened on first use (this renegotiates if needed). The same name on both
+   * sides is the same channel, even if both open it at the same moment.
+   *
+   * @example const chat = link.channel('chat'); chat.on('message', (m) => ...); await chat.send('hi');
+   */
+  channel(name: string, init: ChannelInit = {}): PeerChannel {
+    this.#throwIfClosed();
+    return this.#channels.open(name, init);
+  }
+
+  /** Sends a track to the remote peer (renegotiates). Returns its sender. */
+  addTrack(track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
+    this.#throwIfClosed();
+    return this.#media.add(track, stream);
+  }
+
+  /** Sends every track of `stream`. */
+  addStream(stream: MediaStream): void {
+    for (const track of stream.getTracks()) this.addTrack(track, stream);
+  }
+
+  /** Stops sending `track` (renegotiates; the remote stream loses it). */
+  removeTrack(track: MediaStreamTrack): void {
+    if (!this.#isClosed) this.#media.remove(track);
+  }
+
+  /**
+   * Swaps `oldTrack` for `newTrack` on the same sender, with no renegotiation: switch camera, share the
+   * screen, or pass `null` to send nothing for a while.
+   */
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack | null): Promise<void> {
+    return this.#media.replace(oldTrack, newTrack);
+  }
+
+  /** Sends a file on its own channel. Watch `progress`; await `result`. */
+  sendFile(source: FileSource): OutgoingFileTransfer {
+    this.#throwIfClosed();
+    const id = randomId(9);
+    const channel = this.pc.createDataChannel(`${TRANSFER_LABEL_PREFIX}${id}`, { ordered: true });
+    return new OutgoingFileTransfer(id, channel, source, {
+      ...this.#options.flowControl,
+      chunkBytes: transferChunkBytes(this.pc.sctp?.maxMessageSize ?? undefined),
+      windowBytes: this.#options.transferWindowBytes,
+    });
+  }
+
+  /** Restarts ICE now (normally automatic on failure). */
+  restartIce(): void {
+    this.#throwIfClosed();
+    this.#restarter.restartNow();
+  }
+
+  /** The selected path (host/srflx/prflx/relay on each side) and RTT, from getStats. */
+  getStats(): Promise<LinkStats> {
+    return readLinkStats(this.pc);
+  }
+
+  /** Resolves when connected; rejects with `TIMEOUT` after `timeoutMs`, or `CONNECTION_CLOSED` on close. */
+  whenConnected(timeoutMs = 30_000): Promise<void> {
+    if (this.#isConnected) return Promise.resolve();
+    if (this.#isClosed)
+      return Promise.reject(new SwitchboardError('CONNECTION_CLOSED', 'The link is closed.'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        offUp();
+        offClose();
+        reject(
+          new SwitchboardError(
+            'TIMEOUT',
+            `The link to ${this.peerId} did not connect within ${timeoutMs} ms.`,
+          ),
+        );
+      }, timeoutMs);
+      const offUp = this.once('connected', () => {
+        clearTimeout(timer);
+        offClose();
+        resolve();
+      });
+      const offClose = this.once('close', () => {
+        clearTimeout(timer);
+        offUp();
+        reject(
+          new SwitchboardError('CONNECTION_CLOSED', `The link to ${this.peerId} closed before connecting.`),
+        );
+      });
+    });
+  }
+
+  /** Closes the link and tells the remote peer at once. */
+  close(): void {
+    this.#close('local', true);
+  }
+
+  /** Handles an envelope from the remote peer (called by the manager). */
+  handleSignal(signal: PeerSignal): void {
+    if (this.#isClosed) return;
+    if (signal.k === 'bye') this.#close('remote', false);
+    else if (signal.k === 'sdp' || signal.k === 'ice') void this.#negotiator.handle(signal);
+  }
+
+  /** Uses `iceServers` from now on (fresh TURN credentials; takes effect on the next ICE restart). */
+  setIceServers(iceServers: readonly RTCIceServer[]): void {
+    if (this.#isClosed) return;
+    this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: [...iceServers] });
+  }
+
+  #signal(signal: PeerSignal): void {
+    if (this.#isClosed) return;
+    this.#send(signal).catch((error: unknown) => {
+      if (this.#isClosed) return;
+      const wrapped =
+        error instanceof SwitchboardError
+          ? error
+          : new SwitchboardError('NEGOTIATION_FAILED', 'A signal could not be sent.', { cause: error });
+      this.#events.emit('error', wrapped);
+    });
+  }
+
+  #onDataChannel(raw: RTCDataChannel): void {
+    if (raw.label.startsWith(TRANSFER_LABEL_PREFIX)) {
+      const settings = {
+        flowControl: this.#options.flowControl,
+        ackEveryBytes: this.#options.transferAckEveryBytes,
+      };
+      acceptTransferChannel(raw, settings, (transfer) => {
+        if (this.#events.hasListeners('file')) this.#events.emit('file', transfer);
+        else transfer.decline();
+      });
+      return;
+    }
+    const channel = this.#channels.adopt(raw);
+    if (channel !== undefined) this.#events.emit('channel', channel);
+  }
+
+  #onStateChange(): void {
+    if (this.#isClosed) return;
+    const state = this.state;
+    this.#events.emit('state', state);
+    this.#restarter.onIceConnectionState(state.iceConnectionState);
+    const isUp = state.connectionState === 'connected';
+    if (isUp && !this.#isConnected) {
+      this.#isConnected = true;
+      this.#events.emit('connected');
+    } else if (
+      !isUp &&
+      this.#isConnected &&
+      state.iceConnectionState !== 'completed' &&
+      state.iceConnectionState !== 'connected'
+    ) {
+      this.#isConnected = false;
+    }
+  }
+
+  #close(reason: LinkCloseReason, shouldTellRemote: boolean): void {
+    if (this.#isClosed) return;
+    if (shouldTellRemote) this.#send({ sb: 1, k: 'bye' }).catch(() => undefined);
+    this.#isClosed = true;
+    this.#isConnected = false;
+    this.#negotiator.close();
+    this.#batcher.dispose();
+    this.#restarter.dispose();
+    this.#streams.clear();
+    this.#channels.closeAll();
+    this.pc.close();
+    this.#events.emit('close', reason);
+    this.#events.clear();
+  }
+
+  #throwIfClosed(): void {
+    if (this.#isClosed)
+      throw new SwitchboardError('CONNECTION_CLOSED', `The link to ${this.peerId} is closed.`);
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parsePeerSignal } from './peer-signal.js';
+
+describe('parsePeerSignal', () => {
+  it('reads every envelope kind', () => {
+    expect(parsePeerSignal({ sb: 1, k: 'sdp', t: 'offer', s: 'v=0' })).toEqual({
+      sb: 1,
+      k: 'sdp',
+      t: 'offer',
+      s: 'v=0',
+    });
+    expect(parsePeerSignal({ sb: 1, k: 'ice', c: [['candidate:1', '0', 0, null]], e: 1 })).toEqual({
+      sb: 1,
+      k: 'ice',
+      c: [['candidate:1', '0', 0, null]],
+      e: 1,
+    });
+    expect(parsePeerSignal({ sb: 1, k: 'call', op: 'invite', id: 'x', m: { video: true } })).toMatchObject({
+      op: 'invite',
+    });
+    expect(parsePeerSignal({ sb: 1, k: 'bye' })).toEqual({ sb: 1, k: 'bye' });
+  });
+
+  it('leaves app signals and malformed envelopes alone (undefined)', () => {
+    for (const data of [
+      'text',
+      null,
+      { hello: 1 },
+      { sb: 2, k: 'bye' },
+      { sb: 1, k: 'sdp', t: 'pranswer', s: 'v=0' },
+      { sb: 1, k: 'ice', c: [['c', 0, 0, null]] },
+      { sb: 1, k: 'call', op: 'dance', id: 'x' },
+      { sb: 1, k: 'call', op: 'invite', id: 'x', m: [1] },
+    ]) {
+      expect(parsePeerSignal(data)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The envelopes the peer layer puts inside `signal.data`. The relay never reads them (PROTOCOL.md), so they
+ * are our own small protocol between two SDKs. Every envelope carries `sb: 1` so that an app can send its
+ * own signals through the same channel: anything without it is handed to the app untouched.
+ *
+ * Keys are one or two letters on purpose: the bench counts broker bytes for a 1:1 setup, and SDP already
+ * dominates. Candidates travel as batches of tuples, so that the candidates gathered in one tick cost one
+ * broker frame instead of one each (see CandidateBatcher).
+ */
+
+/** A trickled ICE candidate as a tuple: `[candidate, sdpMid, sdpMLineIndex, usernameFragment]`. */
+export type CandidateTuple = readonly [string, string | null, number | null, string | null];
+
+/** Call-control operations (call/). `timeout` is the caller giving up after the ring timeout. */
+export type CallOp = 'invite' | 'ringing' | 'accept' | 'decline' | 'busy' | 'cancel' | 'timeout' | 'hangup';
+
+/** Every envelope of the peer layer, a discriminated union on `k`. */
+export type PeerSignal =
+  /** A session description. `t` is the SDP type, `s` the SDP text. */
+  | { readonly sb: 1; readonly k: 'sdp'; readonly t: 'offer' | 'answer'; readonly s: string }
+  /** Trickled candidates (`c`) and, with `e: 1`, the end of candidates for the current generation. */
+  | { readonly sb: 1; readonly k: 'ice'; readonly c: readonly CandidateTuple[]; readonly e?: 1 }
+  /** Call control. `id` names the call; `m` is the invite's metadata. */
+  | {
+      readonly sb: 1;
+      readonly k: 'call';
+      readonly op: CallOp;
+      readonly id: string;
+      readonly m?: Readonly<Record<string, unknown>>;
+    }
+  /** The sender closed its link to us: close ours now instead of waiting for ICE to time out. */
+  | { readonly sb: 1; readonly k: 'bye' };
+
+const CALL_OPS: ReadonlySet<string> = new Set([
+  'invite',
+  'ringing',
+  'accept',
+  'decline',
+  'busy',
+  'cancel',
+  'timeout',
+  'hangup',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCandidateTuple(value: unknown): value is CandidateTuple {
+  if (!Array.isArray(value) || value.length !== 4) return false;
+  const [candidate, mid, index, ufrag] = value as unknown[];
+  return (
+    typeof candidate === 'string' &&
+    (mid === null || typeof mid === 'string') &&
+    (index === null || (typeof index === 'number' && Number.isInteger(index) && index >= 0)) &&
+    (ufrag === null || typeof ufrag === 'string')
+  );
+}
+
+/**
+ * Reads untrusted `signal.data` as a peer-layer envelope. Returns `undefined` when it is not ours (no `sb: 1`)
+ * or is malformed: a remote peer is not trusted to send well-formed envelopes, and one bad signal must not
+ * break the link.
+ */
+export function parsePeerSignal(data: unknown): PeerSignal | undefined {
+  if (!isRecord(data) || data['sb'] !== 1) return undefined;
+  switch (data['k']) {
+    case 'sdp': {
+      const t = data['t'];
+      const s = data['s'];
+      if ((t === 'offer' || t === 'answer') && typeof s === 'string') return { sb: 1, k: 'sdp', t, s };
+      return undefined;
+    }
+    case 'ice': {
+      const c = data['c'];
+      if (!Array.isArray(c) || !c.every(isCandidateTuple)) return undefined;
+      return data['e'] === 1 ? { sb: 1, k: 'ice', c, e: 1 } : { sb: 1, k: 'ice', c };
+    }
+    case 'call': {
+      const op = data['op'];
+      const id = data['id'];
+      const m = data['m'];
+      if (typeof op !== 'string' || !CALL_OPS.has(op) || typeof id !== 'string' || id.length > 128)
+        return undefined;
+      if (m !== undefined && !isRecord(m)) return undefined;
+      return m === undefined
+        ? { sb: 1, k: 'call', op: op as CallOp, id }
+        : { sb: 1, k: 'call', op: op as CallOp, id, m };
+    }
+    case 'bye':
+      return { sb: 1, k: 'bye' };
+    default:
+      return undefined;
+  }
+}
+
+/** Turns a browser/wrtc candidate into the compact tuple. */
+export function toCandidateTuple(candidate: RTCIceCandidateInit): CandidateTuple {
+  return [
+    candidate.candidate ?? '',
+    candidate.sdpMid ?? null,
+    candidate.sdpMLineIndex ?? null,
+    candidate.usernameFragment ?? null,
+  ];
+}
+
+/** Turns a tuple back into an `RTCIceCandidateInit`. */
+export function fromCandidateTuple(tuple: CandidateTuple): RTCIceCandidateInit {
+  const [candidate, sdpMid, sdpMLineIndex, usernameFragment] = tuple;
+  return { candidate, sdpMid, sdpMLineIndex, usernameFragment };
+}

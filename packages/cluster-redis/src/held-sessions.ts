@@ -1,0 +1,178 @@
+/**
+ * What this node knows about the sessions whose sockets it holds, and the in-order wake-up of each.
+ *
+ * Frames reach a node by two paths: its own `deliver()` calls (no round trip) and PUBLISHes from other
+ * nodes. The two can interleave out of seq order, and a PUBLISH is lost outright while the subscriber
+ * connection is down (socket.io's Redis adapter loses messages exactly there, platforms.md §4.1).
+ *
+ * Invariants:
+ * - `onDeliver` gets each session's frames in seq order, each seq once, with no gaps: a frame that
+ *   arrives ahead of a gap waits while the gap is read back from the outbox in Redis, which holds every
+ *   frame before it is published.
+ * - `unacked` mirrors the frames emitted and not yet acknowledged, so that if Redis loses its data (a
+ *   restart without persistence) this node can write its sessions back without losing a frame.
+ */
+import type { SequencedServerMessage } from '@switchboard/protocol';
+import type { SessionRecord } from '@switchboard/server';
+import type { BusLogger } from './redis-cluster-bus-options.js';
+
+/** One outbox frame: its seq, its stored JSON text, and the decoded frame. */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly json: string;
+  readonly frame: SequencedServerMessage;
+}
+
+/** This peer's membership of one room, as stored, for writing back after a Redis data loss. */
+export interface HeldMembership {
+  readonly nicknameKey: string;
+  readonly value: string;
+}
+
+/** A session whose socket this node holds. */
+export interface HeldSession {
+  readonly sessionId: string;
+  record: SessionRecord;
+  readonly rooms: Map<string, HeldMembership>;
+  /** The highest seq passed to `onDeliver` (or covered by the replay at attach). */
+  emitted: number;
+  /** Emitted frames not yet acknowledged, oldest first, contiguous up to `emitted`. */
+  unacked: OutboxEntry[];
+  /** Frames that arrived ahead of a gap, by seq. */
+  readonly early: Map<number, OutboxEntry>;
+  isFilling: boolean;
+}
+
+/** Parse a stored frame. Its JSON always starts with `{"seq":N,`. */
+export function entryOf(json: string): OutboxEntry {
+  const frame = JSON.parse(json) as SequencedServerMessage;
+  return { seq: frame.seq, json, frame };
+}
+
+/** The sessions held by this node, with their delivery sequencing. */
+export class HeldSessions {
+  readonly #sessions = new Map<string, HeldSession>();
+  readonly #emit: (sessionId: string, frames: readonly SequencedServerMessage[]) => void;
+  readonly #read: (sessionId: string, afterSeq: number) => Promise<readonly OutboxEntry[]>;
+  readonly #logger: BusLogger;
+
+  /**
+   * @param emit wakes the server (the listener's `onDeliver`)
+   * @param read reads a session's outbox after a seq, from Redis
+   */
+  constructor(
+    emit: (sessionId: string, frames: readonly SequencedServerMessage[]) => void,
+    read: (sessionId: string, afterSeq: number) => Promise<readonly OutboxEntry[]>,
+    logger: BusLogger,
+  ) {
+    this.#emit = emit;
+    this.#read = read;
+    this.#logger = logger;
+  }
+
+  /** Start holding a session whose frames up to `emitted` are already accounted for. */
+  hold(record: SessionRecord, emitted: number, rooms: Map<string, HeldMembership> = new Map()): void {
+    this.#sessions.set(record.sessionId, {
+      sessionId: record.sessionId,
+      record,
+      rooms,
+      emitted,
+      unacked: [],
+      early: new Map(),
+      isFilling: false,
+    });
+  }
+
+  /** Stop holding a session (detached, taken over, deleted). */
+  release(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+  }
+
+  get(sessionId: string): HeldSession | undefined {
+    return this.#sessions.get(sessionId);
+  }
+
+  /** Every held session. */
+  all(): HeldSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  /** Frames for a held session arrived (any path, any order, possibly repeated). */
+  accept(sessionId: string, entries: readonly OutboxEntry[]): void {
+    const held = this.#sessions.get(sessionId);
+    if (held === undefined) return;
+    for (const entry of entries) if (entry.seq > held.emitted) held.early.set(entry.seq, entry);
+    this.#drain(held);
+  }
+
+  /** The client acknowledged up to `seq`: drop the mirror copies. */
+  ack(sessionId: string, seq: number): void {
+    const held = this.#sessions.get(sessionId);
+    if (held === undefined) return;
+    const keep = held.unacked.findIndex((entry) => entry.seq > seq);
+    held.unacked = keep === -1 ? [] : held.unacked.slice(keep);
+  }
+
+  /** Read every held session's outbox back: after a reconnect, PUBLISHes sent meanwhile are lost. */
+  refillAll(): void {
+    for (const held of this.#sessions.values()) void this.#fill(held);
+  }
+
+  /** Read one held session's outbox back (after an attach, whose PUBLISHes may have raced the hold). */
+  refill(sessionId: string): void {
+    const held = this.#sessions.get(sessionId);
+    if (held !== undefined) void this.#fill(held);
+  }
+
+  /** Forget frames above `emitted` that wait on a gap: Redis was rewritten from this node's copy, so those seqs will be reissued. */
+  forgetEarly(sessionId: string): void {
+    this.#sessions.get(sessionId)?.early.clear();
+  }
+
+  #drain(held: HeldSession): void {
+    const frames: SequencedServerMessage[] = [];
+    for (
+      let next = held.early.get(held.emitted + 1);
+      next !== undefined;
+      next = held.early.get(held.emitted + 1)
+    ) {
+      held.early.delete(next.seq);
+      held.emitted = next.seq;
+      held.unacked.push(next);
+      frames.push(next.frame);
+    }
+    if (frames.length > 0) this.#emit(held.sessionId, frames);
+    if (held.early.size > 0) void this.#fill(held);
+  }
+
+  async #fill(held: HeldSession): Promise<void> {
+    if (held.isFilling) return;
+    held.isFilling = true;
+    try {
+      // A second read is issued after every waiting frame arrived, so it must see their predecessors; only
+      // if that one lacks them too are they really gone (acknowledged through a replay, or lost with Redis's
+      // data), and delivery skips ahead rather than stall for good.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const entries = await this.#read(held.sessionId, held.emitted);
+        if (this.#sessions.get(held.sessionId) !== held) return;
+        for (const entry of entries) if (entry.seq > held.emitted) held.early.set(entry.seq, entry);
+        if (held.early.size === 0 || held.early.has(held.emitted + 1)) break;
+        if (attempt === 1) {
+          const first = Math.min(...held.early.keys());
+          this.#logger.warn(
+            { sessionId: held.sessionId, from: held.emitted + 1, to: first - 1 },
+            'outbox gap skipped',
+          );
+          held.emitted = first - 1;
+        }
+      }
+    } catch (error) {
+      // Redis is away; the reconnect calls refillAll, so nothing waits on this attempt.
+      this.#logger.debug({ err: error, sessionId: held.sessionId }, 'outbox read-back failed');
+      return;
+    } finally {
+      held.isFilling = false;
+    }
+    this.#drain(held);
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { readUpgradeToken, redactUrl } from './upgrade-token.js';
+
+describe('readUpgradeToken', () => {
+  it('reads a Bearer token from the Authorization header, case-insensitively', () => {
+    expect(readUpgradeToken('Bearer abc.def.ghi', '/')).toBe('abc.def.ghi');
+    expect(readUpgradeToken('bearer   abc', undefined)).toBe('abc');
+  });
+
+  it('reads the access_token query parameter when there is no usable header', () => {
+    expect(readUpgradeToken(undefined, '/ws?x=1&access_token=tok%2Ben')).toBe('tok+en');
+    expect(readUpgradeToken('Basic Zm9vOmJhcg==', '/?access_token=q')).toBe('q');
+  });
+
+  it('prefers the header over the query parameter', () => {
+    expect(readUpgradeToken('Bearer header', '/?access_token=query')).toBe('header');
+  });
+
+  it('returns undefined when neither carries a token', () => {
+    expect(readUpgradeToken(undefined, '/')).toBeUndefined();
+    expect(readUpgradeToken(undefined, '/?access_token=')).toBeUndefined();
+    expect(readUpgradeToken('Bearer', undefined)).toBeUndefined();
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides token values and keeps everything else', () => {
+    const redacted = redactUrl('/ws?room=r&access_token=eyJsecret&token=also');
+    expect(redacted).not.toContain('eyJsecret');
+    expect(redacted).not.toContain('also');
+    expect(redacted).toContain('room=r');
+    expect(redactUrl('/plain?x=1')).toBe('/plain?x=1');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The server's Prometheus metrics, on a registry of its own (never prom-client's global one, so several
+ * servers in one process, as in tests, do not collide).
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Names of the limits whose hits are counted (`switchboard_limit_hits_total{limit}`). */
+export type LimitName =
+  | 'frame_size'
+  | 'rate'
+  | 'outbox'
+  | 'rooms_per_session'
+  | 'peers_per_room'
+  | 'connections_per_ip'
+  | 'handshake_timeout'
+  | 'slow_consumer'
+  | 'metadata_size';
+
+/** Live figures the metrics read when scraped, so the hot path updates no gauge. */
+export interface MetricsSource {
+  /** Sessions attached to this node. */
+  sessions(): number;
+  /** Open WebSocket connections, established or not. */
+  connections(): number;
+  /** Distinct rooms the sessions of this node are in. */
+  rooms(): number;
+  /** Sum and maximum of unacknowledged outbox frames over this node's sessions. */
+  outbox(): { readonly total: number; readonly max: number };
+}
+
+export class ServerMetrics {
+  /** The registry `/metrics` renders. */
+  readonly registry = new Registry();
+  /** Signals appended to a target's outbox. */
+  readonly signalsRelayed: Counter;
+  /** Frames received from clients. */
+  readonly framesReceived: Counter;
+  /** Error frames sent, by code. */
+  readonly errors: Counter<'code'>;
+  /** Limit hits, by limit. */
+  readonly limitHits: Counter<'limit'>;
+
+  constructor(source: MetricsSource) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    this.signalsRelayed = new Counter({
+      name: 'switchboard_signals_relayed_total',
+      help: 'Signals accepted into a target outbox',
+      registers,
+    });
+    this.framesReceived = new Counter({
+      name: 'switchboard_frames_received_total',
+      help: 'Frames received',
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'switchboard_errors_total',
+      help: 'Error frames sent to clients, by code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.limitHits = new Counter({
+      name: 'switchboard_limit_hits_total',
+      help: 'Times a limit refused or closed something, by limit',
+      labelNames: ['limit'],
+      registers,
+    });
+    new Gauge({
+      name: 'switchboard_sessions',
+      help: 'Sessions attached to this node',
+      registers,
+      collect() {
+        this.set(source.sessions());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_connections',
+      help: 'Open WebSocket connections',
+      registers,
+      collect() {
+        this.set(source.connections());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_rooms',
+      help: 'Distinct rooms the sessions of this node are in',
+      registers,
+      collect() {
+        this.set(source.rooms());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_outbox_frames',
+      help: 'Unacknowledged outbox frames summed over the sessions of this node',
+      registers,
+      collect() {
+        this.set(source.outbox().total);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_outbox_max_depth',
+      help: 'Largest unacknowledged outbox among the sessions of this node',
+      registers,
+      collect() {
+        this.set(source.outbox().max);
+      },
+    });
+  }
+}

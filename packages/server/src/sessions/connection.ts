@@ -1,0 +1,226 @@
+/**
+ * One socket's protocol state machine: the edge where frames are rate-limited, decoded and validated once,
+ * then handed to the session layer.
+ *
+ * States: `handshake` (only hello/resume allowed) -> `establishing` (hello/resume being processed; frames
+ * that arrive meanwhile wait, bounded by the rate limit) -> `open` -> `closed`. A failed resume goes back to
+ * `handshake`, so the client may say hello on the same socket.
+ *
+ * Order of checks for each frame: rate (cheapest, and the one that protects the rest), then size, UTF-8,
+ * JSON, envelope and schema inside `decodeClientMessage`. A bad frame is answered with an `error` and the
+ * socket stays open; only a sustained flood (more than `messageBurst` drops in a row) closes it.
+ */
+import {
+  CLOSE_CODES,
+  decodeClientMessage,
+  type ClientMessage,
+  type ClientRequest,
+  type ErrorCode,
+  type HelloMessage,
+  type ResumeMessage,
+} from '@switchboard/protocol';
+import type { AuthRequest } from '../auth/authenticator.js';
+import type { PeerSocket, PeerSocketHandler } from '../transport/peer-socket.js';
+import { TokenBucket } from '../transport/token-bucket.js';
+import type { LocalSession } from './local-session.js';
+
+/** What a connection needs from the session manager. */
+export interface ConnectionHost {
+  readonly maxFrameBytes: number;
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+  readonly handshakeTimeoutMs: number;
+  hello(connection: Connection, message: HelloMessage): Promise<void>;
+  resume(connection: Connection, message: ResumeMessage): Promise<void>;
+  request(session: LocalSession, message: ClientRequest): void;
+  /** A request frame that was refused at the edge (invalid or rate-limited): answer it as request `ref`. */
+  refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void;
+  bye(session: LocalSession): void;
+  closed(connection: Connection): void;
+  /** Establishing a session failed unexpectedly (the bus is down, say): log it. */
+  onEstablishError(connection: Connection, error: unknown): void;
+  /** Count an error sent to a client (metrics). */
+  countError(code: ErrorCode): void;
+}
+
+type State = 'handshake' | 'establishing' | 'open' | 'closed';
+
+export class Connection implements PeerSocketHandler {
+  readonly socket: PeerSocket;
+  /** The request facts at upgrade (token, address, origin), for the authenticator. */
+  readonly auth: AuthRequest;
+  /** The session, once welcomed. */
+  session: LocalSession | undefined;
+  readonly #host: ConnectionHost;
+  readonly #bucket: TokenBucket;
+  #state: State = 'handshake';
+  #pending: { data: Uint8Array; isBinary: boolean }[] = [];
+  #dropsInARow = 0;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(host: ConnectionHost, socket: PeerSocket, auth: AuthRequest) {
+    this.#host = host;
+    this.socket = socket;
+    this.auth = auth;
+    this.#bucket = new TokenBucket(host.messagesPerSecond, host.messageBurst);
+    this.#handshakeTimer = setTimeout(() => {
+      if (this.#state === 'handshake')
+        this.fail('HANDSHAKE_TIMEOUT', 'no hello or resume in time', CLOSE_CODES.HANDSHAKE_TIMEOUT);
+    }, host.handshakeTimeoutMs);
+  }
+
+  /** Whether a session has been welcomed on this socket. */
+  get isEstablished(): boolean {
+    return this.#state === 'open';
+  }
+
+  onFrame(data: Uint8Array, isBinary: boolean): void {
+    if (this.#state === 'closed') return;
+    if (!this.#bucket.take()) {
+      this.#rateLimited(data, isBinary);
+      return;
+    }
+    this.#dropsInARow = 0;
+    if (this.#state === 'establishing') this.#pending.push({ data, isBinary });
+    else this.#handle(data, isBinary);
+  }
+
+  onClose(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#handshakeTimer);
+    this.#pending = [];
+    this.#host.closed(this);
+  }
+
+  /** The session was welcomed: process what arrived meanwhile. */
+  established(session: LocalSession): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#handshakeTimer);
+    this.session = session;
+    this.#state = 'open';
+    this.#drainPending();
+  }
+
+  /** Send an unsequenced error. */
+  sendError(code: ErrorCode, message: string, ref?: number): void {
+    this.#host.countError(code);
+    this.socket.send(
+      JSON.stringify(
+        ref === undefined ? { type: 'error', code, message } : { type: 'error', code, message, ref },
+      ),
+    );
+  }
+
+  /** Send an error, then close the socket with `closeCode` and the error code as reason. */
+  fail(code: ErrorCode, message: string, closeCode: number): void {
+    if (this.#state === 'closed') return;
+    this.sendError(code, message);
+    this.socket.close(closeCode, code);
+    this.onClose();
+  }
+
+  #handle(data: Uint8Array, isBinary: boolean): void {
+    if (isBinary) {
+      this.sendError('INVALID_FRAME', 'binary frames are not accepted; send JSON text');
+      return;
+    }
+    const decoded = decodeClientMessage(data, this.#host.maxFrameBytes);
+    if (!decoded.ok) {
+      if (decoded.ref !== undefined && this.session !== undefined) {
+        this.#host.refuseRequest(this.session, decoded.ref, decoded.code, decoded.message);
+      } else {
+        this.sendError(decoded.code, decoded.message, decoded.ref);
+      }
+      return;
+    }
+    this.#dispatch(decoded.message);
+  }
+
+  #dispatch(message: ClientMessage): void {
+    const session = this.session;
+    if (this.#state !== 'open' || session === undefined) {
+      if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
+      else
+        this.sendError(
+          'HELLO_REQUIRED',
+          'send hello or resume first',
+          'id' in message ? message.id : undefined,
+        );
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+      case 'resume':
+        this.sendError('ALREADY_ESTABLISHED', 'this socket already has a session');
+        return;
+      case 'ack':
+        session.acknowledge(message.seq);
+        return;
+      case 'ping':
+        this.socket.send(
+          message.t === undefined ? '{"type":"pong"}' : JSON.stringify({ type: 'pong', t: message.t }),
+        );
+        return;
+      case 'bye':
+        this.#host.bye(session);
+        return;
+      default:
+        if (message.ack !== undefined) session.acknowledge(message.ack);
+        this.#host.request(session, message);
+    }
+  }
+
+  #establish(message: HelloMessage | ResumeMessage): void {
+    this.#state = 'establishing';
+    const step =
+      message.type === 'hello' ? this.#host.hello(this, message) : this.#host.resume(this, message);
+    const failed = (error: unknown): void => {
+      this.#host.onEstablishError(this, error);
+      // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
+      this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
+    };
+    void step.catch(failed).finally(() => {
+      if (this.#state === 'establishing') {
+        // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
+        this.#state = 'handshake';
+        this.#drainPending();
+      }
+    });
+  }
+
+  #drainPending(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const frame of pending) {
+      if (this.#state !== 'open' && this.#state !== 'handshake') return;
+      this.#handle(frame.data, frame.isBinary);
+    }
+  }
+
+  #rateLimited(data: Uint8Array, isBinary: boolean): void {
+    this.#dropsInARow += 1;
+    if (this.#dropsInARow > this.#host.messageBurst) {
+      this.fail('RATE_LIMITED', 'too many frames; closing', CLOSE_CODES.RATE_LIMITED);
+      return;
+    }
+    // A dropped request still gets its answer (by ref), so the client fails the right promise; the decode
+    // is bounded by the frame cap and stops with the close above.
+    const decoded = isBinary ? undefined : decodeClientMessage(data, this.#host.maxFrameBytes);
+    const ref = decoded === undefined ? undefined : decoded.ok ? requestId(decoded.message) : decoded.ref;
+    if (ref !== undefined && this.session !== undefined && this.#state === 'open') {
+      this.#host.refuseRequest(
+        this.session,
+        ref,
+        'RATE_LIMITED',
+        'rate limit exceeded; the request was dropped',
+      );
+    } else {
+      this.sendError('RATE_LIMITED', 'rate limit exceeded; the frame was dropped', ref);
+    }
+  }
+}
+
+function requestId(message: ClientMessage): number | undefined {
+  return 'id' in message ? message.id : undefined;
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WelcomeMessage } from '@switchboard/protocol';
+import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
+
+async function inRoom(
+  url: string,
+  room: string,
+  nickname: string,
+): Promise<{ client: RawClient; welcome: WelcomeMessage }> {
+  const peer = await RawClient.hello(url);
+  peer.client.send({ type: 'join', id: peer.client.id(), room, metadata: { nickname } });
+  await peer.client.next((f) => f.type === 'roster');
+  return peer;
+}
+
+describe('relay', () => {
+  let started: StartedServer;
+  beforeAll(async () => {
+    started = await startServer();
+  });
+  afterAll(() => started.close());
+
+  it('relays signals both ways, stamping the true sender', async () => {
+    const a = await inRoom(started.url, 'relay', 'A');
+    const b = await inRoom(started.url, 'relay', 'B');
+    const offer = { sdp: { type: 'offer', sdp: 'v=0\r\n...' }, nested: [1, { x: null }] };
+    a.client.send({ type: 'signal', id: a.client.id(), to: b.welcome.peerId, data: offer });
+    expect(await b.client.next((f) => f.type === 'signal')).toMatchObject({
+      from: a.welcome.peerId,
+      data: offer,
+    });
+    b.client.send({ type: 'signal', id: b.client.id(), to: a.welcome.peerId, data: 'answer' });
+    expect(await a.client.next((f) => f.type === 'signal')).toMatchObject({
+      from: b.welcome.peerId,
+      data: 'answer',
+    });
+    expect(await a.client.next((f) => f.type === 'ack' && f.id === 2)).toMatchObject({ id: 2 });
+    await Promise.all([a.client.close(), b.client.close()]);
+  });
+
+  it('fails a signal to a peer that does not exist at once, with PEER_NOT_FOUND', async () => {
+    const a = await inRoom(started.url, 'nobody', 'A');
+    const id = a.client.id();
+    a.client.send({ type: 'signal', id, to: 'no-such-peer', data: 1 });
+    const error = await a.client.next((f) => f.type === 'error', 1000);
+    expect(error).toMatchObject({ code: 'PEER_NOT_FOUND', ref: id, seq: expect.any(Number) });
+    await a.client.close();
+  });
+
+  it('refuses a signal carrying its own `from`, and relays nothing', async () => {
+    const a = await inRoom(started.url, 'forge', 'A');
+    const b = await inRoom(started.url, 'forge', 'B');
+    const victim = await inRoom(started.url, 'forge', 'V');
+    const id = a.client.id();
+    a.client.send({ type: 'signal', id, to: b.welcome.peerId, from: victim.welcome.peerId, data: 'forged' });
+    expect(await a.client.next((f) => f.type === 'error')).toMatchObject({ code: 'INVALID_FRAME', ref: id });
+    a.client.send({ type: 'signal', id: a.client.id(), to: b.welcome.peerId, data: 'honest' });
+    const received = await b.client.next((f) => f.type === 'signal');
+    expect(received).toMatchObject({ from: a.welcome.peerId, data: 'honest' });
+    expect(b.client.all('signal')).toHaveLength(1);
+    await Promise.all([a.client.close(), b.client.close(), victim.client.close()]);
+  });
+
+  it('refuses a signal to a peer in no shared room under the default policy', async () => {
+    const a = await inRoom(started.url, 'room-a', 'A');
+    const b = await inRoom(started.url, 'room-b', 'B');
+    const id = a.client.id();
+    a.client.send({ type: 'signal', id, to: b.welcome.peerId, data: 1 });
+    expect(await a.client.next((f) => f.type === 'error')).toMatchObject({
+      code: 'SIGNAL_FORBIDDEN',
+      ref: id,
+    });
+    await Promise.all([a.client.close(), b.client.close()]);
+  });
+});
+
+describe('relay with signalPolicy "any"', () => {
+  it('relays between peers that share no room', async () => {
+    const started = await startServer({ signalPolicy: 'any' });
+    const a = await RawClient.hello(started.url);
+    const b = await RawClient.hello(started.url);
+    a.client.send({ type: 'signal', id: 1, to: b.welcome.peerId, data: 'hi' });
+    expect(await b.client.next((f) => f.type === 'signal')).toMatchObject({
+      from: a.welcome.peerId,
+      data: 'hi',
+    });
+    await started.close();
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * `npm run soak`: 10 minutes of churn (joins, leaves, signals, socket drops and resumes, short-lived peers)
+ * against a server in its own process (issue 8). Fails (exit 1) if any accepted signal is lost or
+ * duplicated, a resume loses its session, the server dies, or its RSS grows more than 10 % after warm-up.
+ *
+ *   npm run soak                          # 10 minutes
+ *   SOAK_DURATION_MS=120000 npm run soak  # 2 minutes
+ */
+import { runChurnSoak, rssTrend, startServerChild } from '@switchboard/testing';
+
+const DURATION_MS = Number(process.env['SOAK_DURATION_MS'] ?? 10 * 60_000);
+const MAX_GROWTH = 0.1;
+
+const server = await startServerChild({});
+const rss: number[] = [];
+const sampler = setInterval(() => {
+  const value = server.rss();
+  if (value !== undefined) rss.push(value);
+}, 1000);
+console.log(`soaking ws://127.0.0.1:${server.port}/ for ${DURATION_MS / 1000} s (server pid ${server.pid})`);
+
+const report = await runChurnSoak({
+  url: `ws://127.0.0.1:${server.port}/`,
+  durationMs: DURATION_MS,
+  onTick: (r) => {
+    if (Math.round(r.elapsedMs / 1000) % 30 === 0) {
+      const mb = ((rss.at(-1) ?? 0) / 1048576).toFixed(1);
+      console.log(`  ${Math.round(r.elapsedMs / 1000)} s: ${r.signalsSent} signals, ${r.reconnects} resumes, ${r.transientPeers} visitors, server RSS ${mb} MB`);
+    }
+  },
+});
+clearInterval(sampler);
+const isAlive = server.isRunning;
+await server.stop();
+const trend = rssTrend(rss);
+console.log(JSON.stringify({ ...report, rss: trend }, null, 2));
+
+const failures: string[] = [];
+if (!isAlive) failures.push(`the server died: ${server.stderr().slice(-1000)}`);
+if (/UNHANDLED|UNCAUGHT/.test(server.stderr())) failures.push(`the server reported: ${server.stderr().slice(-1000)}`);
+if (report.lost > 0) failures.push(`${report.lost} accepted signals were never delivered`);
+if (report.duplicated > 0) failures.push(`${report.duplicated} signals were delivered more than once`);
+if (report.seqGaps > 0) failures.push(`${report.seqGaps} sequenced frames skipped or repeated a seq`);
+if (report.sessionsLost > 0) failures.push(`${report.sessionsLost} resumes lost their session`);
+if (trend.growth > MAX_GROWTH) failures.push(`RSS grew ${(trend.growth * 100).toFixed(1)} % after warm-up (${trend.baselineMb} → ${trend.finalMb} MB)`);
+if (failures.length > 0) {
+  console.error(`SOAK FAILED:\n- ${failures.join('\n- ')}`);
+  process.exitCode = 1;
+} else {
+  console.log(
+    `soak passed: ${report.signalsAccepted} signals accepted, 0 lost, 0 duplicated; RSS ${trend.baselineMb} → ${trend.finalMb} MB (${(trend.growth * 100).toFixed(1)} %)`,
+  );
+}
