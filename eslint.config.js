@@ -31,4 +31,13 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // Plain Node scripts (launchers, test runner, demos).
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+    // A script may import `process` from node:process explicitly; that is not a redeclaration worth flagging.
+    rules: { 'no-redeclare': ['error', { builtinGlobals: false }] },
+  },
 );

@@ -13,7 +13,10 @@ import { runLiveFuzz, startServerChild, type LiveFuzzReport } from '@switchboard
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 1_000_000);
 const CONNECTIONS = Number(process.env['FUZZ_CONNECTIONS'] ?? 8);
 const DEADLINE_MS = Number(process.env['FUZZ_DEADLINE_MS'] ?? 45 * 60_000);
-const SEED = process.env['FUZZ_SEED'] === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env['FUZZ_SEED']);
+const SEED =
+  process.env['FUZZ_SEED'] === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env['FUZZ_SEED']);
 /** The server's RSS may not exceed this, whatever the frames (64 KiB cap × sockets is far below it). */
 const RSS_LIMIT_BYTES = Number(process.env['FUZZ_RSS_LIMIT_MB'] ?? 400) * 1024 * 1024;
 
@@ -21,7 +24,11 @@ process.exitCode = await main();
 
 async function main(): Promise<number> {
   // The rate limit is lifted so frames reach the decoder and handlers; it is tested on its own elsewhere.
-  const server = await startServerChild({ messagesPerSecond: 1_000_000, messageBurst: 1_000_000, maxConnectionsPerIp: 1000 });
+  const server = await startServerChild({
+    messagesPerSecond: 1_000_000,
+    messageBurst: 1_000_000,
+    maxConnectionsPerIp: 1000,
+  });
   const port = server.port;
   const rss: number[] = [];
   const sampler = setInterval(() => {
@@ -29,7 +36,9 @@ async function main(): Promise<number> {
     if (value !== undefined) rss.push(value);
   }, 1000);
 
-  console.log(`fuzzing ws://127.0.0.1:${port}/ with ${FRAMES} frames over ${CONNECTIONS} sockets, seed ${SEED}`);
+  console.log(
+    `fuzzing ws://127.0.0.1:${port}/ with ${FRAMES} frames over ${CONNECTIONS} sockets, seed ${SEED}`,
+  );
   let report: LiveFuzzReport | undefined;
   let harnessError: unknown;
   try {
@@ -43,7 +52,9 @@ async function main(): Promise<number> {
       onProgress: (r) => {
         if (r.framesSent % 50_000 < 1000) {
           const mb = ((rss.at(-1) ?? 0) / 1048576).toFixed(0);
-          console.log(`  ${r.framesSent} frames, ${r.badFrames} bad, ${r.unansweredCount} unanswered, ${(r.elapsedMs / 1000).toFixed(0)} s, server RSS ${mb} MB`);
+          console.log(
+            `  ${r.framesSent} frames, ${r.badFrames} bad, ${r.unansweredCount} unanswered, ${(r.elapsedMs / 1000).toFixed(0)} s, server RSS ${mb} MB`,
+          );
         }
       },
     });
@@ -57,22 +68,39 @@ async function main(): Promise<number> {
 
   const maxRss = Math.max(...rss);
   const failures: string[] = [];
-  if (harnessError !== undefined) failures.push(`harness: ${String((harnessError as Error).message ?? harnessError)}`);
+  if (harnessError !== undefined)
+    failures.push(
+      `harness: ${harnessError instanceof Error ? harnessError.message : JSON.stringify(harnessError)}`,
+    );
   if (!isAliveAtEnd) failures.push(`server died during the run (exit ${exitCode}): ${stderr.slice(-1000)}`);
   if (/UNHANDLED|UNCAUGHT/.test(stderr)) failures.push(`server reported: ${stderr.slice(-1000)}`);
   if (report !== undefined) {
-    if (report.framesSent < FRAMES) failures.push(`only ${report.framesSent} of ${FRAMES} frames were sent before the deadline`);
-    if (report.unansweredCount > 0) failures.push(`${report.unansweredCount} refused frames got no answer: ${JSON.stringify(report.unanswered.slice(0, 5))}`);
-    if (report.undocumented.length > 0) failures.push(`undocumented codes: ${report.undocumented.join(', ')}`);
-    if (report.unexpectedCloses.length > 0) failures.push(`undocumented close codes: ${report.unexpectedCloses.join(', ')}`);
+    if (report.framesSent < FRAMES)
+      failures.push(`only ${report.framesSent} of ${FRAMES} frames were sent before the deadline`);
+    if (report.unansweredCount > 0)
+      failures.push(
+        `${report.unansweredCount} refused frames got no answer: ${JSON.stringify(report.unanswered.slice(0, 5))}`,
+      );
+    if (report.undocumented.length > 0)
+      failures.push(`undocumented codes: ${report.undocumented.join(', ')}`);
+    if (report.unexpectedCloses.length > 0)
+      failures.push(`undocumented close codes: ${report.unexpectedCloses.join(', ')}`);
   }
   if (maxRss > RSS_LIMIT_BYTES) failures.push(`server RSS reached ${(maxRss / 1048576).toFixed(0)} MB`);
 
-  console.log(JSON.stringify({ seed: SEED, ...report, maxRssMb: Math.round(maxRss / 1048576), rssSamples: rss.length }, null, 2));
+  console.log(
+    JSON.stringify(
+      { seed: SEED, ...report, maxRssMb: Math.round(maxRss / 1048576), rssSamples: rss.length },
+      null,
+      2,
+    ),
+  );
   if (failures.length > 0) {
     console.error(`FUZZ FAILED:\n- ${failures.join('\n- ')}`);
     return 1;
   }
-  console.log(`fuzz passed: ${report?.framesSent} frames, 0 crashes, 0 unanswered, max server RSS ${(maxRss / 1048576).toFixed(0)} MB`);
+  console.log(
+    `fuzz passed: ${report?.framesSent} frames, 0 crashes, 0 unanswered, max server RSS ${(maxRss / 1048576).toFixed(0)} MB`,
+  );
   return 0;
 }

@@ -25,7 +25,9 @@ const report = await runChurnSoak({
   onTick: (r) => {
     if (Math.round(r.elapsedMs / 1000) % 30 === 0) {
       const mb = ((rss.at(-1) ?? 0) / 1048576).toFixed(1);
-      console.log(`  ${Math.round(r.elapsedMs / 1000)} s: ${r.signalsSent} signals, ${r.reconnects} resumes, ${r.transientPeers} visitors, server RSS ${mb} MB`);
+      console.log(
+        `  ${Math.round(r.elapsedMs / 1000)} s: ${r.signalsSent} signals, ${r.reconnects} resumes, ${r.transientPeers} visitors, server RSS ${mb} MB`,
+      );
     }
   },
 });
@@ -37,12 +39,16 @@ console.log(JSON.stringify({ ...report, rss: trend }, null, 2));
 
 const failures: string[] = [];
 if (!isAlive) failures.push(`the server died: ${server.stderr().slice(-1000)}`);
-if (/UNHANDLED|UNCAUGHT/.test(server.stderr())) failures.push(`the server reported: ${server.stderr().slice(-1000)}`);
+if (/UNHANDLED|UNCAUGHT/.test(server.stderr()))
+  failures.push(`the server reported: ${server.stderr().slice(-1000)}`);
 if (report.lost > 0) failures.push(`${report.lost} accepted signals were never delivered`);
 if (report.duplicated > 0) failures.push(`${report.duplicated} signals were delivered more than once`);
 if (report.seqGaps > 0) failures.push(`${report.seqGaps} sequenced frames skipped or repeated a seq`);
 if (report.sessionsLost > 0) failures.push(`${report.sessionsLost} resumes lost their session`);
-if (trend.growth > MAX_GROWTH) failures.push(`RSS grew ${(trend.growth * 100).toFixed(1)} % after warm-up (${trend.baselineMb} → ${trend.finalMb} MB)`);
+if (trend.growth > MAX_GROWTH)
+  failures.push(
+    `RSS grew ${(trend.growth * 100).toFixed(1)} % after warm-up (${trend.baselineMb} → ${trend.finalMb} MB)`,
+  );
 if (failures.length > 0) {
   console.error(`SOAK FAILED:\n- ${failures.join('\n- ')}`);
   process.exitCode = 1;

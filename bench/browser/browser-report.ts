@@ -55,29 +55,30 @@ function callSetupTable(group: readonly Measurement[]): string {
 function costTable(group: readonly Measurement[]): string {
   const workload = 'signaling-cost';
   const floor = resultOf(group, FLOOR, workload);
+  const totalBytes = (r: { bytesToBroker: number; bytesFromBroker: number } | undefined): number =>
+    r === undefined ? Number.NaN : r.bytesToBroker + r.bytesFromBroker;
+  // Totals count both directions, the way the issue's reference figures do (PeerJS data: 8 frames, 4.0 kB).
   return markdownTable(
     [
       'contender',
-      'frames to broker',
-      'bytes to broker',
+      'frames (to + from)',
+      'bytes (to + from)',
       '× floor bytes',
-      'frames from broker',
-      'bytes from broker',
-      'session frames',
-      'session bytes',
+      'to broker',
+      'from broker',
+      'session frames / bytes',
     ],
     group.map((m) => {
       const r = resultOf([m], m.contender, workload);
       if (!r) return [m.contender, reasonOf(m) ?? ''];
       return [
         m.contender,
-        String(r.framesToBroker),
-        String(r.bytesToBroker),
-        formatRatio(r.bytesToBroker, floor?.bytesToBroker),
-        String(r.framesFromBroker),
-        String(r.bytesFromBroker),
-        String(r.sessionFrames),
-        String(r.sessionBytes),
+        String(r.framesToBroker + r.framesFromBroker),
+        String(totalBytes(r)),
+        formatRatio(totalBytes(r), totalBytes(floor)),
+        `${r.framesToBroker} / ${r.bytesToBroker} B`,
+        `${r.framesFromBroker} / ${r.bytesFromBroker} B`,
+        `${r.sessionFrames} / ${r.sessionBytes} B`,
       ];
     }),
   );

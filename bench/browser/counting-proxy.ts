@@ -14,6 +14,8 @@ export interface FrameCounts {
   bytesFromBroker: number;
 }
 
+const HEARTBEAT = Buffer.from('{"type":"HEARTBEAT"}');
+
 const zero = (): FrameCounts => ({
   framesToBroker: 0,
   bytesToBroker: 0,
@@ -46,9 +48,13 @@ export async function startCountingProxy(upstreamPort: number): Promise<Counting
     });
     const early: { data: WebSocket.RawData; isBinary: boolean }[] = [];
     client.on('message', (data, isBinary) => {
-      const counts = proxy.counts[proxy.phase];
-      counts.framesToBroker++;
-      counts.bytesToBroker += (data as Buffer).length;
+      // PeerJS heartbeats are time-driven liveness (every 5 s), like Switchboard's WebSocket pings, which are
+      // control frames and never counted; counting them would charge PeerJS for how long a setup took.
+      if (!(data as Buffer).equals(HEARTBEAT)) {
+        const counts = proxy.counts[proxy.phase];
+        counts.framesToBroker++;
+        counts.bytesToBroker += (data as Buffer).length;
+      }
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
       else early.push({ data, isBinary });
     });

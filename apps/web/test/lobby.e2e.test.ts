@@ -99,14 +99,19 @@ describe.skipIf(!hasChromium())('lobby and presence', () => {
     await eve.page.getByTestId('room-name').filter({ hasText: 'design-review' }).waitFor();
     expect(await eve.page.getByTestId('self-name').textContent()).toBe('Eve');
 
-    // A new person opening the link gets the form with the room filled in.
-    const fay = await openPerson(link);
+    // A new person opening the link (on a phone) gets the form with the room filled in.
+    const fay = await openPerson(link, { width: 390, height: 844 });
     people.push(fay);
     expect(await fay.page.getByLabel('Room', { exact: true }).inputValue()).toBe('design-review');
     await fay.page.getByLabel('Your nickname').fill('Fay');
     await fay.page.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => contact(fay.page, 'Eve').count()).toBe(1);
     await expect.poll(() => contact(eve.page, 'Fay').count()).toBe(1);
+    // Phone width: nothing scrolls sideways.
+    expect(await fay.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+      true,
+    );
+    await screenshot(fay.page, 'lobby-phone');
     expectNoConsoleErrors(eve);
     expectNoConsoleErrors(fay);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelMessage, PeerLink, SwitchboardError } from '@switchboard/client';
 import { createNodePeer, startServer, type NodePeer, type StartedServer } from '@switchboard/testing';
 
-const ROUNDS = 200;
+const ROUNDS = 50;
 let server: StartedServer;
 let a: NodePeer;
 let b: NodePeer;
@@ -50,11 +50,7 @@ describe('glare', () => {
       const linkB = b.peers.connect(a.peerId);
       const toB = firstMessage(linkB);
       const toA = firstMessage(linkA);
-      const dbg = setTimeout(() => {
-        console.log('STUCK round', round, 'A polite', linkA.isPolite, JSON.stringify(linkA.state), 'B', JSON.stringify(linkB.state), 'offersIn', JSON.stringify(offersIn), 'closedA', linkA.isClosed, 'closedB', linkB.isClosed, 'chA', linkA.channels.map(c=>c.isOpen), 'chB', linkB.channels.map(c=>c.isOpen));
-      }, 8000);
       await Promise.all([linkA.channel('chat').send(`a${round}`), linkB.channel('chat').send(`b${round}`)]);
-      clearTimeout(dbg);
       expect(await toB).toEqual({ kind: 'text', text: `a${round}` });
       expect(await toA).toEqual({ kind: 'text', text: `b${round}` });
       await Promise.all([linkA.whenConnected(), linkB.whenConnected()]);

@@ -11,7 +11,6 @@ import { nextEvent, nextState } from './next-event.js';
 
 const SIGNALS = 1000;
 const KILL_EVERY = 100;
-const BATCH = 50;
 
 /** Fast retries: the proxy drops are deliberate and the server is right there. */
 const fastPolicy = new ExponentialBackoffPolicy({ baseDelayMs: 20, maxDelayMs: 200 });
@@ -48,20 +47,33 @@ describe('resume under fire', () => {
     return { flaky, steady };
   }
 
-  /** Send `count` numbered signals in batches, each batch awaited, then a final 'end' marker. */
-  async function sendNumbered(from: SignalingClient, to: string): Promise<void> {
-    for (let start = 0; start < SIGNALS; start += BATCH) {
-      const batch: Promise<void>[] = [];
-      for (let n = start; n < start + BATCH; n += 1) batch.push(from.signal(to, { n }));
-      await Promise.all(batch);
+  /**
+   * Send numbered signals in batches of `batch`, each batch awaited, then a final 'end' marker. A batch as
+   * large as the whole run puts every frame in flight at once, so each kill catches frames on the wire that
+   * the server never got: only the resend after resume can deliver those.
+   */
+  async function sendNumbered(from: SignalingClient, to: string, batch: number): Promise<void> {
+    for (let start = 0; start < SIGNALS; start += batch) {
+      const sends: Promise<void>[] = [];
+      for (let n = start; n < start + batch; n += 1) sends.push(from.signal(to, { n }));
+      await Promise.all(sends);
     }
     await from.signal(to, 'end');
   }
 
-  /** Collect numbered signals at `to` until 'end', killing the proxy's sockets every KILL_EVERY arrivals. */
-  function collect(to: SignalingClient, from: string): { done: Promise<number[]>; kills: () => number } {
+  /**
+   * Collect numbered signals at `to` until 'end'. Every KILL_EVERY arrivals a kill of the flaky client's
+   * socket falls due; it is carried out at the first arrival that finds that client connected, so that each
+   * kill hits a live session rather than one that is still reconnecting from the previous kill.
+   */
+  function collect(
+    to: SignalingClient,
+    from: string,
+    flaky: SignalingClient,
+  ): { done: Promise<number[]>; kills: () => number } {
     const received: number[] = [];
     let kills = 0;
+    let isKillDue = false;
     const done = new Promise<number[]>((resolve) => {
       const off = to.on('signal', (sender, data) => {
         if (sender !== from) return;
@@ -71,8 +83,10 @@ describe('resume under fire', () => {
           return;
         }
         received.push((data as { n: number }).n);
-        if (received.length % KILL_EVERY === 0 && received.length < SIGNALS) {
-          kills += proxy.destroyAll() > 0 ? 1 : 0;
+        if (received.length % KILL_EVERY === 0 && received.length < SIGNALS) isKillDue = true;
+        if (isKillDue && flaky.state.state === 'connected' && proxy.destroyAll() > 0) {
+          isKillDue = false;
+          kills += 1;
         }
       });
     });
@@ -124,8 +138,8 @@ describe('resume under fire', () => {
     const resumed: boolean[] = [];
     flaky.on('welcome', (welcome) => resumed.push(welcome.resumed));
     const errors = unexpectedErrors(flaky);
-    const collected = collect(flaky, steady.peerId!);
-    await sendNumbered(steady, flaky.peerId!);
+    const collected = collect(flaky, steady.peerId!, flaky);
+    await sendNumbered(steady, flaky.peerId!, 50);
     const received = await collected.done;
     expect({ anomalies: anomalies(received), errors }).toEqual({
       anomalies: { duplicates: [], missing: [], reordered: 0 },
@@ -144,9 +158,9 @@ describe('resume under fire', () => {
     const resumed: boolean[] = [];
     flaky.on('welcome', (welcome) => resumed.push(welcome.resumed));
     const errors = unexpectedErrors(flaky);
-    const collected = collect(steady, flaky.peerId!);
+    const collected = collect(steady, flaky.peerId!, flaky);
     // Every signal promise must resolve: none may be rejected or dropped across the resumes.
-    await sendNumbered(flaky, steady.peerId!);
+    await sendNumbered(flaky, steady.peerId!, SIGNALS);
     const received = await collected.done;
     expect({ anomalies: anomalies(received), errors }).toEqual({
       anomalies: { duplicates: [], missing: [], reordered: 0 },

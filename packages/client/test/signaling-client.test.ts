@@ -81,8 +81,9 @@ describe('SignalingClient against a real server', () => {
   it('agrees on exactly one polite side per pair', async () => {
     const [a, b] = await Promise.all([connected(), connected()]);
     await a.join('polite-room', { nickname: 'ada' });
+    const bJoinedAtA = nextEvent(a, 'peer-joined');
     await b.join('polite-room', { nickname: 'bob' });
-    await nextEvent(a, 'peer-joined');
+    await bJoinedAtA;
     expect(a.isPolite(b.peerId!)).toBe(!b.isPolite(a.peerId!));
   });
 

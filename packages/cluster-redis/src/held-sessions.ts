@@ -11,8 +11,13 @@
  *   frame before it is published.
  * - `unacked` mirrors the frames emitted and not yet acknowledged, so that if Redis loses its data (a
  *   restart without persistence) this node can write its sessions back without losing a frame.
+ * - The server never holds a frame of a held session above `emitted`: frames it reads from the outbox
+ *   itself pass through `accept` too. That is what lets an outage sequence frames here, from `emitted + 1`.
+ * - While `localBase` is set (frames were sequenced here during a Redis outage, not yet written back),
+ *   frames numbered by Redis are ignored: Redis renumbers the ones this node has not seen to follow the
+ *   local frames at write-back (write-back-scripts.ts), and they are read back then.
  */
-import type { SequencedServerMessage } from '@switchboard/protocol';
+import type { SequencedServerMessage, UnsequencedServerMessage } from '@switchboard/protocol';
 import type { SessionRecord } from '@switchboard/server';
 import type { BusLogger } from './redis-cluster-bus-options.js';
 
@@ -41,6 +46,10 @@ export interface HeldSession {
   /** Frames that arrived ahead of a gap, by seq. */
   readonly early: Map<number, OutboxEntry>;
   isFilling: boolean;
+  /** During an outage: the seq after which frames were sequenced here; `undefined` when none wait. */
+  localBase: number | undefined;
+  /** The socket closed during an outage: detach with this expiry once Redis is back. */
+  pendingExpiresAt: number | undefined;
 }
 
 /** Parse a stored frame. Its JSON always starts with `{"seq":N,`. */
@@ -52,6 +61,7 @@ export function entryOf(json: string): OutboxEntry {
 /** The sessions held by this node, with their delivery sequencing. */
 export class HeldSessions {
   readonly #sessions = new Map<string, HeldSession>();
+  readonly #byPeer = new Map<string, HeldSession>();
   readonly #emit: (sessionId: string, frames: readonly SequencedServerMessage[]) => void;
   readonly #read: (sessionId: string, afterSeq: number) => Promise<readonly OutboxEntry[]>;
   readonly #logger: BusLogger;
@@ -72,7 +82,8 @@ export class HeldSessions {
 
   /** Start holding a session whose frames up to `emitted` are already accounted for. */
   hold(record: SessionRecord, emitted: number, rooms: Map<string, HeldMembership> = new Map()): void {
-    this.#sessions.set(record.sessionId, {
+    this.release(record.sessionId);
+    const held: HeldSession = {
       sessionId: record.sessionId,
       record,
       rooms,
@@ -80,16 +91,63 @@ export class HeldSessions {
       unacked: [],
       early: new Map(),
       isFilling: false,
-    });
+      localBase: undefined,
+      pendingExpiresAt: undefined,
+    };
+    this.#sessions.set(record.sessionId, held);
+    this.#byPeer.set(record.peerId, held);
   }
 
   /** Stop holding a session (detached, taken over, deleted). */
   release(sessionId: string): void {
+    const held = this.#sessions.get(sessionId);
+    if (held === undefined) return;
     this.#sessions.delete(sessionId);
+    if (this.#byPeer.get(held.record.peerId) === held) this.#byPeer.delete(held.record.peerId);
   }
 
   get(sessionId: string): HeldSession | undefined {
     return this.#sessions.get(sessionId);
+  }
+
+  /** The held session of a peer. */
+  byPeer(peerId: string): HeldSession | undefined {
+    return this.#byPeer.get(peerId);
+  }
+
+  /**
+   * Sequence a frame here, with no Redis (an outage), and emit it. Only this node can write to a session
+   * it holds while nobody reaches Redis, so `emitted + 1` is the next seq; frames Redis numbered that this
+   * node never saw are renumbered after these at write-back. Returns the seq.
+   */
+  assignLocal(held: HeldSession, frame: UnsequencedServerMessage): number {
+    if (held.localBase === undefined) {
+      held.localBase = held.emitted;
+      // These wait on a gap that only Redis can fill; they come back, renumbered, after the write-back.
+      held.early.clear();
+    }
+    const seq = held.emitted + 1;
+    const json = `{"seq":${seq},${JSON.stringify(frame).slice(1)}`;
+    const entry: OutboxEntry = { seq, json, frame: { ...frame, seq } as SequencedServerMessage };
+    held.emitted = seq;
+    held.unacked.push(entry);
+    this.#emit(held.sessionId, [entry.frame]);
+    return seq;
+  }
+
+  /**
+   * Frames up to `writtenTop` are now in Redis. If more were sequenced here meanwhile (the connection
+   * dropped again), they form a new local window after `writtenTop`.
+   */
+  settleLocal(held: HeldSession, writtenTop: number): void {
+    if (held.localBase === undefined) return;
+    held.localBase = held.emitted > writtenTop ? writtenTop : undefined;
+    held.early.clear();
+  }
+
+  /** The mirrored frames of a held session after `afterSeq` (its outbox as this node knows it). */
+  localEntries(held: HeldSession, afterSeq: number): OutboxEntry[] {
+    return held.unacked.filter((entry) => entry.seq > afterSeq);
   }
 
   /** Every held session. */
@@ -100,7 +158,7 @@ export class HeldSessions {
   /** Frames for a held session arrived (any path, any order, possibly repeated). */
   accept(sessionId: string, entries: readonly OutboxEntry[]): void {
     const held = this.#sessions.get(sessionId);
-    if (held === undefined) return;
+    if (held === undefined || held.localBase !== undefined) return;
     for (const entry of entries) if (entry.seq > held.emitted) held.early.set(entry.seq, entry);
     this.#drain(held);
   }
@@ -146,7 +204,7 @@ export class HeldSessions {
   }
 
   async #fill(held: HeldSession): Promise<void> {
-    if (held.isFilling) return;
+    if (held.isFilling || held.localBase !== undefined) return;
     held.isFilling = true;
     try {
       // A second read is issued after every waiting frame arrived, so it must see their predecessors; only
@@ -154,7 +212,7 @@ export class HeldSessions {
       // data), and delivery skips ahead rather than stall for good.
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const entries = await this.#read(held.sessionId, held.emitted);
-        if (this.#sessions.get(held.sessionId) !== held) return;
+        if (this.#sessions.get(held.sessionId) !== held || held.localBase !== undefined) return;
         for (const entry of entries) if (entry.seq > held.emitted) held.early.set(entry.seq, entry);
         if (held.early.size === 0 || held.early.has(held.emitted + 1)) break;
         if (attempt === 1) {

@@ -3,15 +3,17 @@
  *
  * Recovery ("reconcile") runs when both connections are back, and when a heartbeat finds this node
  * unregistered (declared failed during a stall, or Redis lost its data). It re-registers, writes back every
- * session this node holds that Redis no longer has (from the `HeldSessions` mirror), tells the server about
- * the ones another node now holds, and re-reads their outboxes. Only then is the bus ready again, so no
- * operation reaches a Redis that has not got this node's sessions back.
+ * session this node holds (from the `HeldSessions` mirror: the whole session if Redis lost it, and the frames
+ * sequenced here during the outage either way, see write-back-scripts.ts), applies the detaches that waited
+ * for Redis, tells the server about the sessions another node now holds, and re-reads the outboxes. Only
+ * then is the bus ready again, so no operation reaches a Redis that has not got this node's sessions back.
  */
 import { HEARTBEAT, SWEEP_FAILED_NODES, UNREGISTER } from './node-scripts.js';
-import type { HeldSessions } from './held-sessions.js';
+import type { HeldSession, HeldSessions } from './held-sessions.js';
 import type { RedisConnections } from './redis-connections.js';
 import type { ResolvedRedisClusterBusOptions } from './redis-cluster-bus-options.js';
-import { RESTORE_SESSION } from './session-scripts.js';
+import { DETACH_SESSION } from './session-scripts.js';
+import { WRITE_BACK_SESSION } from './write-back-scripts.js';
 
 /** What the loop needs from its bus. */
 export interface NodeHeartbeatContext {
@@ -141,36 +143,17 @@ export class NodeHeartbeat {
     try {
       await connections.subscribe();
       await HEARTBEAT.run(connections.command, [prefix, nodeId, options.nodeFailureTimeoutMs]);
+      // A connection that drops and returns while this runs lets frames be sequenced here again, after
+      // their session was written back; going ready then would let Redis hand out the same seqs. So pass
+      // again until nothing waits (bounded: a flapping connection leaves the retry to the next heartbeat).
       let restored = 0;
-      for (const session of held.all()) {
-        const { record } = session;
-        const rooms = [...session.rooms].flatMap(([room, m]) => [room, m.nicknameKey, m.value]);
-        const outcome = await RESTORE_SESSION.run(connections.command, [
-          prefix,
-          nodeId,
-          record.sessionId,
-          record.peerId,
-          record.resumeSecretHash,
-          record.identity === undefined ? '0' : '1',
-          record.identity ?? '',
-          JSON.stringify(record.rooms),
-          record.lastClientId,
-          session.emitted,
-          session.emitted - session.unacked.length,
-          session.unacked.length,
-          ...session.unacked.map((entry) => entry.json),
-          ...rooms,
-        ]);
-        if (outcome === 'restored') {
-          restored += 1;
-          held.forgetEarly(record.sessionId);
-        } else if (outcome === 'lost') {
-          held.release(record.sessionId);
-          this.#ctx.onSessionLost(record.sessionId);
-        }
+      for (let pass = 1; ; pass += 1) {
+        for (const session of held.all()) if (await this.#handBack(session)) restored += 1;
+        if (pass === 3 || !this.#isWaitingForRedis()) break;
       }
       if (restored > 0)
         options.logger.warn({ restored }, 'Redis had lost sessions held here; wrote them back');
+      if (this.#isWaitingForRedis()) return;
       held.refillAll();
       if (connections.isConnected) {
         this.#isCurrent = true;
@@ -182,5 +165,68 @@ export class NodeHeartbeat {
     } finally {
       this.#isReconciling = false;
     }
+  }
+
+  /** Whether a held session has frames or a detach that Redis has not got yet. */
+  #isWaitingForRedis(): boolean {
+    return this.#ctx.held
+      .all()
+      .some((session) => session.localBase !== undefined || session.pendingExpiresAt !== undefined);
+  }
+
+  /** Write one held session back and settle it locally. Returns whether Redis had lost it. */
+  async #handBack(session: HeldSession): Promise<boolean> {
+    const { connections, prefix, nodeId, options, held } = this.#ctx;
+    const top = session.emitted;
+    const outcome = await this.#writeBack(session);
+    if (held.get(session.sessionId) !== session) return false;
+    if (outcome === 'lost' || outcome === 'conflict') {
+      if (outcome === 'conflict' || session.localBase !== undefined)
+        options.logger.warn(
+          { sessionId: session.sessionId, outcome, localFrames: top - (session.localBase ?? top) },
+          'a session held here moved on during the outage; closing it so its client resumes',
+        );
+      held.release(session.sessionId);
+      this.#ctx.onSessionLost(session.sessionId);
+      return false;
+    }
+    if (outcome === 'restored') held.forgetEarly(session.sessionId);
+    held.settleLocal(session, top);
+    if (session.pendingExpiresAt !== undefined && session.localBase === undefined) {
+      // The socket closed during the outage: its grace window starts now that Redis can record it.
+      await DETACH_SESSION.run(connections.command, [
+        prefix,
+        session.sessionId,
+        Math.floor(session.pendingExpiresAt),
+        options.retentionMs,
+        nodeId,
+      ]);
+      if (held.get(session.sessionId) === session) held.release(session.sessionId);
+    }
+    return outcome === 'restored';
+  }
+
+  /** Run the write-back script for one held session (write-back-scripts.ts). */
+  async #writeBack(session: HeldSession): Promise<unknown> {
+    const { connections, prefix, nodeId } = this.#ctx;
+    const { record, unacked, emitted } = session;
+    const rooms = [...session.rooms].flatMap(([room, m]) => [room, m.nicknameKey, m.value]);
+    return WRITE_BACK_SESSION.run(connections.command, [
+      prefix,
+      nodeId,
+      record.sessionId,
+      record.peerId,
+      record.resumeSecretHash,
+      record.identity === undefined ? '0' : '1',
+      record.identity ?? '',
+      JSON.stringify(record.rooms),
+      record.lastClientId,
+      emitted,
+      emitted - unacked.length,
+      session.localBase ?? emitted,
+      unacked.length,
+      ...unacked.map((entry) => entry.json),
+      ...rooms,
+    ]);
   }
 }

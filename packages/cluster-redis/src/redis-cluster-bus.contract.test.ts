@@ -22,7 +22,9 @@ clusterBusContract('RedisClusterBus', async () => {
     createNode: () =>
       new RedisClusterBus({ url, keyPrefix, heartbeatIntervalMs: 200, nodeFailureTimeoutMs: 600 }),
     crash: (bus) => {
-      (bus as RedisClusterBus).abandon();
+      if (!(bus instanceof RedisClusterBus))
+        throw new TypeError('the contract crashed a bus it did not create');
+      bus.abandon();
       return Promise.resolve();
     },
     close: () => Promise.resolve(),

@@ -10,12 +10,13 @@
  * - Atomic rooms: each room change is one script checking nickname and capacity (room-scripts.ts).
  * - Node failure: heartbeats with a TTL on Redis's clock; one script claims each dead node, detaches its
  *   sessions with `failedNodeId` set, and this node alone calls `onNodeFailure` (node-scripts.ts).
- * - Redis outage: the bus goes not-ready and operations wait up to `outageWaitMs`. When Redis returns it
- *   re-registers, writes back the sessions it holds if Redis lost them, re-reads their outboxes (PUBLISHes
- *   sent meanwhile are lost), and goes ready again, with no process restart.
+ * - Redis outage: the bus goes not-ready. Sessions held here keep working: their frames are sequenced on
+ *   this node (outage-fallback.ts); a peer held elsewhere fails at once with CLUSTER_UNAVAILABLE; room
+ *   changes wait up to `outageWaitMs`. When Redis returns the node re-registers, writes back its sessions
+ *   and the frames sequenced meanwhile (write-back-scripts.ts), re-reads their outboxes (PUBLISHes sent
+ *   meanwhile are lost), and goes ready again, with no process restart.
  */
 import type { SequencedServerMessage, UnsequencedServerMessage } from '@switchboard/protocol';
-import { SwitchboardError } from '@switchboard/protocol';
 import type {
   ClusterBus,
   ClusterBusLimits,
@@ -31,21 +32,16 @@ import type { Redis } from 'ioredis';
 import { ACK_OUTBOX, DELIVER, READ_OUTBOX } from './delivery-scripts.js';
 import { HeldSessions, entryOf, type HeldMembership, type OutboxEntry } from './held-sessions.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
-import {
-  decodeMember,
-  decodeMembers,
-  decodeSession,
-  encodeMemberJson,
-  fieldsOf,
-  stateChar,
-} from './record-codec.js';
+import { OutageFallback } from './outage-fallback.js';
+import { ReadinessGate, type BusRoute } from './readiness-gate.js';
+import { decodeMember, decodeSession, fieldsOf } from './record-codec.js';
 import { RedisConnections } from './redis-connections.js';
 import {
   resolveRedisClusterBusOptions,
   type RedisClusterBusOptions,
   type ResolvedRedisClusterBusOptions,
 } from './redis-cluster-bus-options.js';
-import { JOIN_ROOM, LEAVE_ROOM, UPDATE_MEMBER } from './room-scripts.js';
+import { RedisRooms } from './redis-rooms.js';
 import {
   ATTACH_SESSION,
   CLAIM_EXPIRED,
@@ -72,12 +68,13 @@ export class RedisClusterBus implements ClusterBus {
   readonly #options: ResolvedRedisClusterBusOptions;
   readonly #prefix: string;
   readonly #held: HeldSessions;
-  readonly #readyWaiters = new Set<() => void>();
+  readonly #fallback: OutageFallback;
+  readonly #gate: ReadinessGate;
+  readonly #rooms: RedisRooms;
   #listener: ClusterBusListener | undefined;
   #limits: ClusterBusLimits | undefined;
   #connections: RedisConnections | undefined;
   #heartbeat: NodeHeartbeat | undefined;
-  #isReady = false;
 
   constructor(options: RedisClusterBusOptions = {}) {
     this.#options = resolveRedisClusterBusOptions(options);
@@ -88,11 +85,19 @@ export class RedisClusterBus implements ClusterBus {
       (sessionId, afterSeq) => this.#readEntries(sessionId, afterSeq),
       this.#options.logger,
     );
+    this.#fallback = new OutageFallback(this.#held, this.nodeId);
+    this.#gate = new ReadinessGate(() => this.#connections?.isConnected ?? false, this.#options.outageWaitMs);
+    this.#rooms = new RedisRooms({
+      prefix: this.#prefix,
+      held: this.#held,
+      redis: () => this.#redis(),
+      maxPeersPerRoom: () => this.#limitsOrThrow().maxPeersPerRoom,
+    });
   }
 
   /** Whether Redis is reachable and this node's state in it is current. Feeds `/readyz`. */
   get isReady(): boolean {
-    return this.#isReady;
+    return this.#gate.isReady;
   }
 
   async start(listener: ClusterBusListener, limits: ClusterBusLimits): Promise<void> {
@@ -105,7 +110,10 @@ export class RedisClusterBus implements ClusterBus {
       this.#options.logger,
       {
         onMessage: (message) => this.#onMessage(message),
-        onChange: () => this.#heartbeat?.onConnectionChange(),
+        onChange: () => {
+          this.#heartbeat?.onConnectionChange();
+          this.#gate.onConnectionChange();
+        },
       },
     );
     this.#connections = connections;
@@ -133,7 +141,7 @@ export class RedisClusterBus implements ClusterBus {
     const connections = this.#connections;
     if (connections === undefined) return;
     await this.#heartbeat?.stop();
-    this.#isReady = false;
+    this.#gate.setReady(false);
     for (const held of this.#held.all()) this.#held.release(held.sessionId);
     await connections.close();
     this.#connections = undefined;
@@ -146,7 +154,7 @@ export class RedisClusterBus implements ClusterBus {
    */
   abandon(): void {
     this.#heartbeat?.halt();
-    this.#isReady = false;
+    this.#gate.setReady(false);
     for (const held of this.#held.all()) this.#held.release(held.sessionId);
     this.#connections?.drop();
     this.#connections = undefined;
@@ -172,6 +180,7 @@ export class RedisClusterBus implements ClusterBus {
   }
 
   async getSession(sessionId: string): Promise<SessionRecord | undefined> {
+    if ((await this.#route(sessionId)) === 'offline') return this.#fallback.getSession(sessionId);
     const redis = await this.#redis();
     const fields = new Map(Object.entries(await redis.hgetall(`${this.#prefix}session:${sessionId}`)));
     if (fields.size === 0 || fields.has('gone')) return undefined;
@@ -182,6 +191,7 @@ export class RedisClusterBus implements ClusterBus {
   }
 
   async attachSession(sessionId: string): Promise<SessionRecord | undefined> {
+    if ((await this.#route(sessionId)) === 'offline') return this.#fallback.attachSession(sessionId);
     const redis = await this.#redis();
     const reply = (await ATTACH_SESSION.run(redis, [this.#prefix, sessionId, this.nodeId, Date.now()])) as
       [string[], string[]] | null;
@@ -194,13 +204,19 @@ export class RedisClusterBus implements ClusterBus {
       rooms.set(reply[1][i] ?? '', { nicknameKey: decodeMember(value).member.nicknameKey, value });
     }
     const record = { ...this.#withoutFailure(before), nodeId: this.nodeId, expiresAt: undefined };
-    this.#held.hold(record, Number(fields.get('seq') ?? '0'), rooms);
-    // A frame stored between the attach and our hold may have been published before we held the session.
+    // Held from the acknowledged seq, so the read-back below mirrors every unacknowledged frame: an outage
+    // or a Redis data loss can then be bridged from this node's copy. It also catches a frame stored
+    // between the attach and our hold, whose PUBLISH came before we held the session.
+    this.#held.hold(record, Number(fields.get('ack') ?? '0'), rooms);
     this.#held.refill(sessionId);
     return before;
   }
 
   async detachSession(sessionId: string, expiresAt: number): Promise<void> {
+    if ((await this.#route(sessionId)) === 'offline') {
+      this.#fallback.detachSession(sessionId, expiresAt);
+      return;
+    }
     const redis = await this.#redis();
     this.#held.release(sessionId);
     await DETACH_SESSION.run(redis, [
@@ -216,6 +232,10 @@ export class RedisClusterBus implements ClusterBus {
     sessionId: string,
     patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>,
   ): Promise<void> {
+    if ((await this.#route(sessionId)) === 'offline') {
+      this.#fallback.updateSession(sessionId, patch);
+      return;
+    }
     const redis = await this.#redis();
     const rooms = patch.rooms === undefined ? '' : JSON.stringify(patch.rooms);
     const lastClientId = patch.lastClientId === undefined ? '' : String(patch.lastClientId);
@@ -245,6 +265,7 @@ export class RedisClusterBus implements ClusterBus {
   // ---- delivery ----
 
   async sessionOfPeer(peerId: string): Promise<string | undefined> {
+    if ((await this.#gate.route(true)) === 'offline') return this.#fallback.sessionOfPeer(peerId);
     const redis = await this.#redis();
     const sessionId = (await SESSION_OF_PEER.run(redis, [this.#prefix, peerId, Date.now()])) as string | null;
     return sessionId ?? undefined;
@@ -255,6 +276,9 @@ export class RedisClusterBus implements ClusterBus {
     frame: UnsequencedServerMessage,
     origin?: DeliverOrigin,
   ): Promise<DeliverResult> {
+    const { maxOutbox } = this.#limitsOrThrow();
+    if ((await this.#gate.route(true)) === 'offline')
+      return this.#fallback.deliver(peerId, frame, origin, maxOutbox);
     const redis = await this.#redis();
     // Serialised once here; the script prepends `{"seq":N,` so Redis never parses the payload.
     const body = JSON.stringify(frame).slice(1);
@@ -262,7 +286,7 @@ export class RedisClusterBus implements ClusterBus {
       this.#prefix,
       peerId,
       body,
-      this.#limitsOrThrow().maxOutbox,
+      maxOutbox,
       this.nodeId,
       Date.now(),
       origin?.sessionId ?? '',
@@ -283,10 +307,20 @@ export class RedisClusterBus implements ClusterBus {
   }
 
   async readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]> {
-    return (await this.#readEntries(sessionId, afterSeq)).map((entry) => entry.frame);
+    const entries =
+      (await this.#route(sessionId)) === 'offline'
+        ? this.#fallback.readOutbox(sessionId, afterSeq)
+        : await this.#readEntries(sessionId, afterSeq);
+    // Whatever the server reads it may push; `HeldSessions` must know of it (its invariant on `emitted`).
+    this.#held.accept(sessionId, entries);
+    return entries.map((entry) => entry.frame);
   }
 
   async ackOutbox(sessionId: string, seq: number): Promise<void> {
+    if ((await this.#route(sessionId)) === 'offline') {
+      this.#fallback.ackOutbox(sessionId, seq);
+      return;
+    }
     const redis = await this.#redis();
     this.#held.ack(sessionId, seq);
     await ACK_OUTBOX.run(redis, [this.#prefix, sessionId, Math.floor(seq)]);
@@ -294,33 +328,15 @@ export class RedisClusterBus implements ClusterBus {
 
   // ---- rooms and presence ----
 
-  async joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult> {
-    const redis = await this.#redis();
-    const reply = (await JOIN_ROOM.run(redis, [
-      this.#prefix,
-      room,
-      member.peerId,
-      member.nicknameKey,
-      encodeMemberJson(member),
-      stateChar(member.state),
-      this.#limitsOrThrow().maxPeersPerRoom,
-    ])) as string[];
-    const [status, stored = '', ...others] = reply;
-    if (status === 'NICKNAME_TAKEN' || status === 'ROOM_FULL') return { ok: false, code: status };
-    this.#held.get(member.sessionId)?.rooms.set(room, { nicknameKey: member.nicknameKey, value: stored });
-    return { ok: true, members: decodeMembers(others) };
+  joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult> {
+    return this.#rooms.join(room, member);
   }
 
-  async leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined> {
-    const redis = await this.#redis();
-    const value = (await LEAVE_ROOM.run(redis, [this.#prefix, room, peerId])) as string | null;
-    if (value === null) return undefined;
-    const { member } = decodeMember(value);
-    this.#held.get(member.sessionId)?.rooms.delete(room);
-    return member;
+  leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined> {
+    return this.#rooms.leave(room, peerId);
   }
 
-  async updateMember(
+  updateMember(
     room: string,
     peerId: string,
     patch: {
@@ -329,25 +345,11 @@ export class RedisClusterBus implements ClusterBus {
       readonly state?: RoomMember['state'];
     },
   ): Promise<UpdateMemberResult> {
-    const redis = await this.#redis();
-    const reply = (await UPDATE_MEMBER.run(redis, [
-      this.#prefix,
-      room,
-      peerId,
-      patch.metadata === undefined ? '' : JSON.stringify(patch.metadata),
-      patch.nicknameKey ?? '',
-      patch.state === undefined ? '' : stateChar(patch.state),
-    ])) as string[];
-    const [status, value = ''] = reply;
-    if (status === 'NOT_IN_ROOM' || status === 'NICKNAME_TAKEN') return { ok: false, code: status };
-    const { member } = decodeMember(value);
-    this.#held.get(member.sessionId)?.rooms.set(room, { nicknameKey: member.nicknameKey, value });
-    return { ok: true, member };
+    return this.#rooms.update(room, peerId, patch);
   }
 
-  async roomMembers(room: string): Promise<readonly RoomMember[]> {
-    const redis = await this.#redis();
-    return decodeMembers(await redis.hvals(`${this.#prefix}room:${room}`));
+  roomMembers(room: string): Promise<readonly RoomMember[]> {
+    return this.#rooms.members(room);
   }
 
   // ---- internals ----
@@ -385,38 +387,24 @@ export class RedisClusterBus implements ClusterBus {
   }
 
   #setReady(ready: boolean): void {
-    if (ready === this.#isReady) return;
-    this.#isReady = ready;
+    if (!this.#gate.setReady(ready)) return;
     this.#options.logger.info(
       { nodeId: this.nodeId, ready },
       ready ? 'cluster bus ready' : 'cluster bus not ready',
     );
-    if (ready) {
-      for (const wake of this.#readyWaiters) wake();
-      this.#readyWaiters.clear();
-    }
     this.#listener?.onReadyChange?.(ready);
+  }
+
+  /** Where an operation on one session runs: offline only for a session this node holds. */
+  #route(sessionId: string): Promise<BusRoute> {
+    return this.#gate.route(this.#held.get(sessionId) !== undefined);
   }
 
   /** The command connection once ready; waits up to `outageWaitMs` through an outage, then fails. */
   async #redis(): Promise<Redis> {
     const connections = this.#connections;
     if (connections === undefined) throw new Error('RedisClusterBus is not started: call start() first.');
-    if (this.#isReady) return connections.command;
-    const waitMs = this.#options.outageWaitMs;
-    await new Promise<void>((resolve, reject) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.#readyWaiters.delete(wake);
-        reject(
-          new SwitchboardError('INTERNAL_ERROR', `Redis has been unavailable for ${waitMs} ms; try again.`),
-        );
-      }, waitMs);
-      this.#readyWaiters.add(wake);
-    });
+    await this.#gate.route(false);
     return connections.command;
   }
 }

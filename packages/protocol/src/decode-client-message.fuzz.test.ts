@@ -96,7 +96,9 @@ describe('decodeClientMessage under fuzzing', () => {
       const result = decodeClientMessage(`{"type":"signal","id":1,"to":"p","data":${nested}}`);
       expect(result.ok ? 'ok' : result.code).toBe('INVALID_FRAME');
     }
-    const shallow = decodeClientMessage('{"type":"signal","id":1,"to":"p","data":{"sdp":{"type":"offer","sdp":"v=0"}}}');
+    const shallow = decodeClientMessage(
+      '{"type":"signal","id":1,"to":"p","data":{"sdp":{"type":"offer","sdp":"v=0"}}}',
+    );
     expect(shallow.ok).toBe(true);
   });
 });

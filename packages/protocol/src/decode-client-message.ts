@@ -69,7 +69,8 @@ export function decodeClientMessage(
     }
     text = frame;
   } else {
-    if (frame.byteLength > maxFrameBytes) return fail('FRAME_TOO_LARGE', `frame exceeds ${maxFrameBytes} bytes`);
+    if (frame.byteLength > maxFrameBytes)
+      return fail('FRAME_TOO_LARGE', `frame exceeds ${maxFrameBytes} bytes`);
     try {
       text = utf8.decode(frame);
     } catch {
@@ -91,13 +92,21 @@ export function decodeClientMessage(
   const ref = record['id'];
   if (typeof type !== 'string') return fail('INVALID_FRAME', 'frame must have a string `type`', ref);
   if (isNestedDeeperThan(value, MAX_NESTING_DEPTH)) {
-    return fail('INVALID_FRAME', `frame nests objects or arrays deeper than ${MAX_NESTING_DEPTH} levels`, ref);
+    return fail(
+      'INVALID_FRAME',
+      `frame nests objects or arrays deeper than ${MAX_NESTING_DEPTH} levels`,
+      ref,
+    );
   }
-  const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type) ? compiledChecks().get(type as ClientType) : undefined;
-  if (check === undefined) return fail('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))}`, ref);
+  const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type)
+    ? compiledChecks().get(type as ClientType)
+    : undefined;
+  if (check === undefined)
+    return fail('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))}`, ref);
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
-    const where = first === undefined || first.path === '' ? 'frame' : `\`${first.path.slice(1).replaceAll('/', '.')}\``;
+    const where =
+      first === undefined || first.path === '' ? 'frame' : `\`${first.path.slice(1).replaceAll('/', '.')}\``;
     return fail('INVALID_FRAME', `${type}: ${where} ${first?.message.toLowerCase() ?? 'is invalid'}`, ref);
   }
   return { ok: true, message: value as ClientMessage };

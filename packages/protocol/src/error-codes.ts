@@ -59,6 +59,10 @@ export const ERROR_CODES = {
   // Server state.
   SERVER_DRAINING: { where: 'server', description: 'The server is draining and accepts no new sessions; resume on another node.' },
   INTERNAL_ERROR: { where: 'server', description: 'An unexpected server fault; the request may be retried.' },
+  CLUSTER_UNAVAILABLE: {
+    where: 'server',
+    description: "The target peer is not on this node and the cluster's shared store (Redis) is unreachable, so it can be neither found nor reached now; retry once the node is ready again.",
+  },
   // Raised by the SDK.
   NOT_CONNECTED: { where: 'client', description: 'The operation needs an established session and the client is closed.' },
   CONNECTION_CLOSED: { where: 'client', description: 'The client was closed while the request was pending.' },

@@ -10,7 +10,8 @@ import { mintToken } from '../src/auth/mint-token.js';
 import { RawClient, type Frame } from './security-client.js';
 
 const SECRET = 'auth-integration-test-secret-32-bytes!';
-const token = (sub: string, rooms: string[] | '*' = '*', ttl: string | number = '10m'): Promise<string> => mintToken({ sub, rooms, ttl, secret: SECRET });
+const token = (sub: string, rooms: string[] | '*' = '*', ttl: string | number = '10m'): Promise<string> =>
+  mintToken({ sub, rooms, ttl, secret: SECRET });
 const metadata = (nickname: string) => ({ nickname });
 
 describe('authentication against a live server', () => {
@@ -18,7 +19,12 @@ describe('authentication against a live server', () => {
   let url: string;
 
   beforeAll(async () => {
-    server = createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', authenticator: new JwtAuthenticator({ secret: SECRET }) });
+    server = createServer({
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      authenticator: new JwtAuthenticator({ secret: SECRET }),
+    });
     const { port } = await server.listen();
     url = `ws://127.0.0.1:${port}/`;
   });
@@ -26,8 +32,14 @@ describe('authentication against a live server', () => {
     await server.close();
   });
 
-  async function refusal(hello: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ code: unknown; close: number }> {
-    const client = await RawClient.connect(`${url}${String(hello['query'] ?? '')}`, headers);
+  async function refusal(
+    hello: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<{ code: unknown; close: number }> {
+    const client = await RawClient.connect(
+      `${url}${typeof hello['query'] === 'string' ? hello['query'] : ''}`,
+      headers,
+    );
     const { query: _query, ...rest } = hello;
     client.send({ type: 'hello', v: 1, ...rest });
     const error = await client.next((f) => f.type === 'error' || f.type === 'welcome');
@@ -40,14 +52,25 @@ describe('authentication against a live server', () => {
   });
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
-    const expired = await mintToken({ sub: 'alice', ttl: 60, secret: SECRET, nowMs: Date.now() - 10 * 60_000 });
+    const expired = await mintToken({
+      sub: 'alice',
+      ttl: 60,
+      secret: SECRET,
+      nowMs: Date.now() - 10 * 60_000,
+    });
     expect(await refusal({ token: expired })).toEqual({ code: 'TOKEN_EXPIRED', close: 4003 });
   });
 
   it('refuses a token with a wrong signature with TOKEN_INVALID', async () => {
-    const forged = await mintToken({ sub: 'alice', ttl: '10m', secret: 'some-other-secret-that-is-32-bytes-long' });
+    const forged = await mintToken({
+      sub: 'alice',
+      ttl: '10m',
+      secret: 'some-other-secret-that-is-32-bytes-long',
+    });
     expect(await refusal({ token: forged })).toEqual({ code: 'TOKEN_INVALID', close: 4003 });
-    const unsigned = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32));
+    const unsigned = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(32));
     expect(await refusal({ token: unsigned })).toEqual({ code: 'TOKEN_INVALID', close: 4003 });
   });
 
@@ -59,7 +82,9 @@ describe('authentication against a live server', () => {
     const viaQuery = await RawClient.hello(`${url}?access_token=${await token('alice')}`);
     expect(viaQuery.welcome.type).toBe('welcome');
     // One identity, several sessions (devices): each has its own peer.
-    expect(new Set([viaHello.welcome['peerId'], viaHeader.welcome['peerId'], viaQuery.welcome['peerId']]).size).toBe(3);
+    expect(
+      new Set([viaHello.welcome['peerId'], viaHeader.welcome['peerId'], viaQuery.welcome['peerId']]).size,
+    ).toBe(3);
     for (const { client } of [viaHello, viaHeader, viaQuery]) client.terminate();
   });
 
@@ -73,6 +98,23 @@ describe('authentication against a live server', () => {
     client.terminate();
   });
 
+  it('lets a grant narrow the room size below the server cap (ROOM_FULL)', async () => {
+    const tight = (sub: string): Promise<string> =>
+      mintToken({ sub, rooms: ['tiny'], maxPeers: 2, ttl: '10m', secret: SECRET });
+    const peers = [];
+    for (const name of ['p1', 'p2', 'p3']) {
+      const { client } = await RawClient.hello(url, { token: await tight(name) });
+      client.send({ type: 'join', id: 1, room: 'tiny', metadata: metadata(name) });
+      peers.push({ client, answer: await client.next((f) => f['ref'] === 1) });
+    }
+    expect(peers.map((p) => (p.answer['type'] === 'roster' ? 'roster' : p.answer['code']))).toEqual([
+      'roster',
+      'roster',
+      'ROOM_FULL',
+    ]);
+    for (const { client } of peers) client.terminate();
+  });
+
   it('refuses a signal to a peer outside any shared room with SIGNAL_FORBIDDEN', async () => {
     const a = await RawClient.hello(url, { token: await token('dave') });
     const b = await RawClient.hello(url, { token: await token('erin') });
@@ -81,13 +123,19 @@ describe('authentication against a live server', () => {
     await a.client.next((f) => f.type === 'roster');
     await b.client.next((f) => f.type === 'roster');
     a.client.send({ type: 'signal', id: 2, to: b.welcome['peerId'], data: { sdp: 'offer' } });
-    expect(await a.client.next((f) => f['ref'] === 2)).toMatchObject({ type: 'error', code: 'SIGNAL_FORBIDDEN' });
+    expect(await a.client.next((f) => f['ref'] === 2)).toMatchObject({
+      type: 'error',
+      code: 'SIGNAL_FORBIDDEN',
+    });
 
     // Once they share a room, the same signal goes through, stamped with the sender.
     b.client.send({ type: 'join', id: 2, room: 'room-a', metadata: metadata('erin') });
     await b.client.next((f) => f.type === 'roster' && f['room'] === 'room-a');
     a.client.send({ type: 'signal', id: 3, to: b.welcome['peerId'], data: { sdp: 'offer' } });
-    expect(await b.client.next((f) => f.type === 'signal')).toMatchObject({ from: a.welcome['peerId'], data: { sdp: 'offer' } });
+    expect(await b.client.next((f) => f.type === 'signal')).toMatchObject({
+      from: a.welcome['peerId'],
+      data: { sdp: 'offer' },
+    });
     a.client.terminate();
     b.client.terminate();
   });
@@ -107,18 +155,27 @@ describe('authentication against a live server', () => {
 
     const mallory = await RawClient.connect(url);
     mallory.send(resume(await token('mallory'), alice.welcome['resumeSecret']));
-    expect(await mallory.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({ type: 'error', code: 'RESUME_FORBIDDEN' });
+    expect(await mallory.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
+      type: 'error',
+      code: 'RESUME_FORBIDDEN',
+    });
     mallory.terminate();
 
     const guesser = await RawClient.connect(url);
     guesser.send(resume(await token('alice'), 'A'.repeat(22)));
-    expect(await guesser.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({ type: 'error', code: 'RESUME_FORBIDDEN' });
+    expect(await guesser.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
+      type: 'error',
+      code: 'RESUME_FORBIDDEN',
+    });
     guesser.terminate();
 
     // The rightful owner still can.
     const back = await RawClient.connect(url);
     back.send(resume(await token('alice'), alice.welcome['resumeSecret']));
-    expect(await back.next((f) => f.type === 'welcome')).toMatchObject({ resumed: true, peerId: alice.welcome['peerId'] });
+    expect(await back.next((f) => f.type === 'welcome')).toMatchObject({
+      resumed: true,
+      peerId: alice.welcome['peerId'],
+    });
     back.terminate();
   });
 
@@ -133,7 +190,12 @@ describe('authentication against a live server', () => {
     client.send({ type: 'token', id: 3, token: await token('grace') });
     const other: Frame = await client.next((f) => f['ref'] === 3);
     expect(other).toMatchObject({ type: 'error', code: 'TOKEN_INVALID' });
-    const expired = await mintToken({ sub: 'frank', ttl: 60, secret: SECRET, nowMs: Date.now() - 10 * 60_000 });
+    const expired = await mintToken({
+      sub: 'frank',
+      ttl: 60,
+      secret: SECRET,
+      nowMs: Date.now() - 10 * 60_000,
+    });
     client.send({ type: 'token', id: 4, token: expired });
     expect(await client.next((f) => f['ref'] === 4)).toMatchObject({ type: 'error', code: 'TOKEN_EXPIRED' });
     client.terminate();
@@ -170,7 +232,10 @@ describe('when the authenticator cannot decide (identity provider down)', () => 
     isDown = true;
     const client = await RawClient.connect(url);
     client.send({ type: 'hello', v: 1, token: await token('alice') });
-    expect(await client.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({ type: 'error', code: 'INTERNAL_ERROR' });
+    expect(await client.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
+      type: 'error',
+      code: 'INTERNAL_ERROR',
+    });
     await client.closed;
     isDown = false;
     const { welcome } = await RawClient.hello(url, { token: await token('alice') });

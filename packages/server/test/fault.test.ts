@@ -3,7 +3,12 @@
  * WebSocket client (security-raw-socket.ts) misbehaves in ways the ws library would not let us.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, DEFAULT_SERVER_OPTIONS, type ServerOptions, type SwitchboardServer } from '@switchboard/server';
+import {
+  createServer,
+  DEFAULT_SERVER_OPTIONS,
+  type ServerOptions,
+  type SwitchboardServer,
+} from '@switchboard/server';
 import { RawClient } from './security-client.js';
 import { RawTcpWebSocket } from './security-raw-socket.js';
 
@@ -17,7 +22,11 @@ async function start(options: Partial<ServerOptions>): Promise<{ port: number; u
 }
 
 /** A bare-TCP peer that said hello and joined `room`. */
-async function rawPeer(port: number, room: string, nickname: string): Promise<{ raw: RawTcpWebSocket; peerId: string; welcome: Record<string, unknown> }> {
+async function rawPeer(
+  port: number,
+  room: string,
+  nickname: string,
+): Promise<{ raw: RawTcpWebSocket; peerId: string; welcome: Record<string, unknown> }> {
   const raw = await RawTcpWebSocket.open(port);
   sockets.push({ terminate: () => raw.socket.destroy() });
   raw.sendText(JSON.stringify({ type: 'hello', v: 1 }));
@@ -37,7 +46,9 @@ async function observer(url: string, room: string): Promise<{ client: RawClient;
 }
 
 const isReconnecting = (peerId: string) => (f: Record<string, unknown>) =>
-  f['type'] === 'peer-updated' && (f['peer'] as { peerId?: string; state?: string } | undefined)?.peerId === peerId && (f['peer'] as { state?: string }).state === 'reconnecting';
+  f['type'] === 'peer-updated' &&
+  (f['peer'] as { peerId?: string; state?: string } | undefined)?.peerId === peerId &&
+  (f['peer'] as { state?: string }).state === 'reconnecting';
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.terminate();
@@ -65,7 +76,11 @@ describe('half-open sockets', () => {
 
 describe('clients that never read', () => {
   it('closes a socket whose unsent buffer passes the cap with SLOW_CONSUMER, and keeps its session', async () => {
-    const { port, url } = await start({ maxBufferedBytes: 65_536, messagesPerSecond: 100_000, messageBurst: 100_000 });
+    const { port, url } = await start({
+      maxBufferedBytes: 65_536,
+      messagesPerSecond: 100_000,
+      messageBurst: 100_000,
+    });
     const sender = await observer(url, 'flood');
     const { raw, peerId, welcome } = await rawPeer(port, 'flood', 'reader');
     raw.socket.pause();
@@ -73,10 +88,10 @@ describe('clients that never read', () => {
     const data = 'x'.repeat(32_000);
     let id = 1;
     const reconnecting = sender.client.next(isReconnecting(peerId), 60_000);
-    let isDropped = false;
-    void reconnecting.then(() => (isDropped = true));
+    const state = { isDropped: false };
+    void reconnecting.then(() => (state.isDropped = true));
     // Bounded: 600 × 32 kB is more than loopback buffers hold (about 4 MB here), so the cap trips first.
-    for (let batch = 0; batch < 30 && !isDropped; batch += 1) {
+    for (let batch = 0; batch < 30 && !state.isDropped; batch += 1) {
       for (let i = 0; i < 20; i += 1) sender.client.send({ type: 'signal', id: (id += 1), to: peerId, data });
       await sender.client.next((f) => f.type === 'ack' && Number(f['id']) >= id, 10_000);
     }
@@ -90,7 +105,13 @@ describe('clients that never read', () => {
     // The session outlived the socket: it resumes, and the first queued signal is there.
     const back = await RawClient.connect(url);
     sockets.push(back);
-    back.send({ type: 'resume', v: 1, sessionId: welcome['sessionId'], resumeSecret: welcome['resumeSecret'], lastSeq: 1 });
+    back.send({
+      type: 'resume',
+      v: 1,
+      sessionId: welcome['sessionId'],
+      resumeSecret: welcome['resumeSecret'],
+      lastSeq: 1,
+    });
     expect(await back.next((f) => f.type === 'welcome')).toMatchObject({ resumed: true, peerId });
     expect(await back.next((f) => f.type === 'signal')).toMatchObject({ from: sender.peerId, data });
   });
@@ -112,8 +133,17 @@ describe('abrupt TCP resets', () => {
     for (const welcome of resetSessions.slice(0, 2)) {
       const back = await RawClient.connect(url);
       sockets.push(back);
-      back.send({ type: 'resume', v: 1, sessionId: welcome['sessionId'], resumeSecret: welcome['resumeSecret'], lastSeq: 0 });
-      expect(await back.next((f) => f.type === 'welcome')).toMatchObject({ resumed: true, peerId: welcome['peerId'] });
+      back.send({
+        type: 'resume',
+        v: 1,
+        sessionId: welcome['sessionId'],
+        resumeSecret: welcome['resumeSecret'],
+        lastSeq: 0,
+      });
+      expect(await back.next((f) => f.type === 'welcome')).toMatchObject({
+        resumed: true,
+        peerId: welcome['peerId'],
+      });
     }
   });
 });

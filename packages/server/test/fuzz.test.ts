@@ -22,7 +22,13 @@ describe('live server under fuzzing', () => {
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
     // The rate limit is lifted so the fuzzer reaches the decoder and handlers, not just RATE_LIMITED.
-    server = createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', messagesPerSecond: 1_000_000, messageBurst: 1_000_000 });
+    server = createServer({
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      messagesPerSecond: 1_000_000,
+      messageBurst: 1_000_000,
+    });
     const { port } = await server.listen();
     url = `ws://127.0.0.1:${port}/`;
   });
@@ -31,30 +37,40 @@ describe('live server under fuzzing', () => {
     await server.close();
   });
 
-  it(`answers each of ${FRAMES} fuzzed frames with its documented code and keeps serving`, { timeout: 120_000 }, async () => {
-    const rssBefore = process.memoryUsage().rss;
-    const report = await runLiveFuzz({ url, frames: FRAMES, connections: 4, batchSize: 8, deadlineMs: 100_000 });
+  it(
+    `answers each of ${FRAMES} fuzzed frames with its documented code and keeps serving`,
+    { timeout: 120_000 },
+    async () => {
+      const rssBefore = process.memoryUsage().rss;
+      const report = await runLiveFuzz({
+        url,
+        frames: FRAMES,
+        connections: 4,
+        batchSize: 8,
+        deadlineMs: 100_000,
+      });
 
-    expect(report.framesSent).toBe(FRAMES);
-    expect(report.undocumented).toEqual([]);
-    expect(report.unexpectedCloses).toEqual([]);
-    expect(report.unanswered).toEqual([]);
-    expect(report.badFrames).toBeGreaterThan(FRAMES / 2);
-    // Every refused frame got its code, or the RFC 6455 close that the socket library owes it; none was lost.
-    expect(report.cutOffByClose).toBe(0);
-    expect(report.answered + report.closedAsExpected).toBe(report.badFrames);
-    expect(rejections).toEqual([]);
-    // Bounded memory: the fuzzer and the server share this process; growth stays far below the frames' sum.
-    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
+      expect(report.framesSent).toBe(FRAMES);
+      expect(report.undocumented).toEqual([]);
+      expect(report.unexpectedCloses).toEqual([]);
+      expect(report.unanswered).toEqual([]);
+      expect(report.badFrames).toBeGreaterThan(FRAMES / 2);
+      // Every refused frame got its code, or the RFC 6455 close that the socket library owes it; none was lost.
+      expect(report.cutOffByClose).toBe(0);
+      expect(report.answered + report.closedAsExpected).toBe(report.badFrames);
+      expect(rejections).toEqual([]);
+      // Bounded memory: the fuzzer and the server share this process; growth stays far below the frames' sum.
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
 
-    // A well-behaved client is still served.
-    const ws = new WebSocket(url);
-    const welcome = await new Promise<{ type: string }>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1 })));
-      ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString())));
-      ws.once('error', reject);
-    });
-    expect(welcome.type).toBe('welcome');
-    ws.terminate();
-  });
+      // A well-behaved client is still served.
+      const ws = new WebSocket(url);
+      const welcome = await new Promise<{ type: string }>((resolve, reject) => {
+        ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1 })));
+        ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString())));
+        ws.once('error', reject);
+      });
+      expect(welcome.type).toBe('welcome');
+      ws.terminate();
+    },
+  );
 });

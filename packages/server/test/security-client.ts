@@ -41,13 +41,21 @@ export class RawClient {
   }
 
   /** Open a socket; resolves once it is open (rejects if the upgrade is refused). */
-  static async connect(url: string, headers: Record<string, string> = {}, timeoutMs = 5000): Promise<RawClient> {
+  static async connect(
+    url: string,
+    headers: Record<string, string> = {},
+    timeoutMs = 5000,
+  ): Promise<RawClient> {
     const ws = new WebSocket(url, { headers });
     const client = new RawClient(ws);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
-        ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode} ${String(res.headers['x-switchboard-error'])}`)));
+        ws.once('unexpected-response', (_req, res) =>
+          reject(
+            new Error(`upgrade refused: ${res.statusCode} ${String(res.headers['x-switchboard-error'])}`),
+          ),
+        );
         ws.once('error', reject);
       }),
       timeoutMs,
@@ -57,7 +65,11 @@ export class RawClient {
   }
 
   /** Connect and say hello; resolves with the welcome (or throws with the error that came instead). */
-  static async hello(url: string, hello: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ client: RawClient; welcome: Frame }> {
+  static async hello(
+    url: string,
+    hello: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<{ client: RawClient; welcome: Frame }> {
     const client = await RawClient.connect(url, headers);
     client.send({ type: 'hello', v: 1, ...hello });
     const welcome = await client.next((f) => f.type === 'welcome' || f.type === 'error');
@@ -81,11 +93,12 @@ export class RawClient {
         const check = (): void => {
           // Frames that do not match stay available to later waits; only the matching one is taken.
           for (let index = this.#cursor; index < this.frames.length; index += 1) {
-            if (this.#taken.has(index) || !predicate(this.frames[index]!)) continue;
+            const frame = this.frames[index];
+            if (frame === undefined || this.#taken.has(index) || !predicate(frame)) continue;
             this.#taken.add(index);
             while (this.#taken.has(this.#cursor)) this.#taken.delete(this.#cursor++);
             this.#waiters.delete(check);
-            resolve(this.frames[index]!);
+            resolve(frame);
             return;
           }
           if (this.ws.readyState === WebSocket.CLOSED) {

@@ -77,17 +77,22 @@ export class RawTcpWebSocket {
       header.writeBigUInt64BE(BigInt(payload.length), 2);
     }
     const masked = Buffer.alloc(payload.length);
-    for (let i = 0; i < payload.length; i += 1) masked[i] = payload[i]! ^ mask[i % 4]!;
+    for (let i = 0; i < payload.length; i += 1) masked[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
     this.socket.write(Buffer.concat([header, mask, masked]));
   }
 
   /** The JSON text frames received so far. */
   get messages(): Record<string, unknown>[] {
-    return this.frames.filter((f) => f.opcode === 1).map((f) => JSON.parse(f.payload.toString()) as Record<string, unknown>);
+    return this.frames
+      .filter((f) => f.opcode === 1)
+      .map((f) => JSON.parse(f.payload.toString()) as Record<string, unknown>);
   }
 
   /** Resolve when a received text frame matches; rejects after `timeoutMs`. */
-  async waitFor(predicate: (message: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  async waitFor(
+    predicate: (message: Record<string, unknown>) => boolean,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const found = this.messages.find(predicate);
@@ -128,8 +133,8 @@ export class RawTcpWebSocket {
   #parseOne(): ServerFrame | undefined {
     const buffer = this.#buffer;
     if (buffer.length < 2) return undefined;
-    const opcode = buffer[0]! & 0x0f;
-    let length = buffer[1]! & 0x7f;
+    const opcode = buffer.readUInt8(0) & 0x0f;
+    let length = buffer.readUInt8(1) & 0x7f;
     let offset = 2;
     if (length === 126) {
       if (buffer.length < 4) return undefined;

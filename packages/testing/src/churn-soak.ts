@@ -103,7 +103,13 @@ class SoakPeer {
     ws.send(
       JSON.stringify(
         isResume
-          ? { type: 'resume', v: 1, sessionId: this.#sessionId, resumeSecret: this.#resumeSecret, lastSeq: this.#seq }
+          ? {
+              type: 'resume',
+              v: 1,
+              sessionId: this.#sessionId,
+              resumeSecret: this.#resumeSecret,
+              lastSeq: this.#seq,
+            }
           : { type: 'hello', v: 1 },
       ),
     );
@@ -192,11 +198,25 @@ class SoakPeer {
 export async function runChurnSoak(options: ChurnSoakOptions): Promise<ChurnSoakReport> {
   const started = Date.now();
   const report: ChurnSoakReport = {
-    signalsSent: 0, signalsAccepted: 0, refusals: {}, signalsDelivered: 0, lost: 0, duplicated: 0, seqGaps: 0,
-    reconnects: 0, sessionsLost: 0, roomJoins: 0, roomLeaves: 0, transientPeers: 0, elapsedMs: 0,
+    signalsSent: 0,
+    signalsAccepted: 0,
+    refusals: {},
+    signalsDelivered: 0,
+    lost: 0,
+    duplicated: 0,
+    seqGaps: 0,
+    reconnects: 0,
+    sessionsLost: 0,
+    roomJoins: 0,
+    roomLeaves: 0,
+    transientPeers: 0,
+    elapsedMs: 0,
   };
   const rooms = Array.from({ length: options.rooms ?? 3 }, (_, i) => `soak-${i}`);
-  const stable = Array.from({ length: options.stablePeers ?? 12 }, (_, i) => new SoakPeer(options.url, `stable-${i}`, rooms[i % rooms.length]!, report));
+  const stable = Array.from(
+    { length: options.stablePeers ?? 12 },
+    (_, i) => new SoakPeer(options.url, `stable-${i}`, rooms[i % rooms.length]!, report),
+  );
   await Promise.all(stable.map((peer) => peer.connect()));
   const sent = new Map<number, SentSignal>();
   let n = 0;
@@ -234,7 +254,9 @@ export async function runChurnSoak(options: ChurnSoakOptions): Promise<ChurnSoak
     } else if (transients < 4) {
       transients += 1;
       report.transientPeers += 1;
-      void visit(options.url, pick(rooms), report.transientPeers, stable, report, signal).finally(() => (transients -= 1));
+      void visit(options.url, pick(rooms), report.transientPeers, stable, report, signal).finally(
+        () => (transients -= 1),
+      );
     }
     for (const p of stable) if (Math.random() < 0.05) p.ack();
     if (Date.now() >= nextTick) {
@@ -249,7 +271,9 @@ export async function runChurnSoak(options: ChurnSoakOptions): Promise<ChurnSoak
   const isSettled = (): boolean => {
     for (const p of stable) p.ack();
     if (transients > 0 || stable.some((p) => !p.isOpen || p.hasPending)) return false;
-    return [...sent].every(([id, s]) => s.sender.refused.has(s.requestId) || (s.target.received.get(id) ?? 0) >= 1);
+    return [...sent].every(
+      ([id, s]) => s.sender.refused.has(s.requestId) || (s.target.received.get(id) ?? 0) >= 1,
+    );
   };
   while (!isSettled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   for (const [id, s] of sent) {

@@ -23,7 +23,11 @@ const seq = fc.nat({ max: 1_000_000 });
 const nickname = fc.string({ minLength: 1, maxLength: 24 });
 const smallJson = fc.jsonValue({ maxDepth: 3 });
 const metadata = fc.record(
-  { nickname, status: fc.constantFrom('available', 'busy', 'away'), extra: fc.dictionary(fc.string({ maxLength: 8 }), smallJson, { maxKeys: 3 }) },
+  {
+    nickname,
+    status: fc.constantFrom('available', 'busy', 'away'),
+    extra: fc.dictionary(fc.string({ maxLength: 8 }), smallJson, { maxKeys: 3 }),
+  },
   { requiredKeys: ['nickname'] },
 );
 
@@ -34,7 +38,10 @@ const metadata = fc.record(
 export function validClientMessage(): fc.Arbitrary<ClientMessage> {
   const v = fc.constant(1);
   return fc.oneof(
-    fc.record({ type: fc.constant('hello' as const), v, token: fc.string({ maxLength: 40 }) }, { requiredKeys: ['type', 'v'] }),
+    fc.record(
+      { type: fc.constant('hello' as const), v, token: fc.string({ maxLength: 40 }) },
+      { requiredKeys: ['type', 'v'] },
+    ),
     fc.record({
       type: fc.constant('resume' as const),
       v,
@@ -42,57 +49,106 @@ export function validClientMessage(): fc.Arbitrary<ClientMessage> {
       resumeSecret: fc.string({ minLength: 1, maxLength: 60 }),
       lastSeq: seq,
     }),
-    fc.record({ type: fc.constant('join' as const), id: requestId, room: roomName, metadata, ack: seq }, { requiredKeys: ['type', 'id', 'room', 'metadata'] }),
+    fc.record(
+      { type: fc.constant('join' as const), id: requestId, room: roomName, metadata, ack: seq },
+      { requiredKeys: ['type', 'id', 'room', 'metadata'] },
+    ),
     fc.record({ type: fc.constant('leave' as const), id: requestId, room: roomName }),
-    fc.record({ type: fc.constant('update' as const), id: requestId, room: roomName, metadata: fc.record({ nickname, status: fc.constantFrom('available', 'busy', 'away') }, { requiredKeys: [] }) }, { requiredKeys: ['type', 'id', 'metadata'] }),
-    fc.record({ type: fc.constant('signal' as const), id: requestId, to: peerId, data: smallJson, ack: seq }, { requiredKeys: ['type', 'id', 'to', 'data'] }),
-    fc.record({ type: fc.constant('token' as const), id: requestId, token: fc.string({ minLength: 1, maxLength: 40 }) }),
+    fc.record(
+      {
+        type: fc.constant('update' as const),
+        id: requestId,
+        room: roomName,
+        metadata: fc.record(
+          { nickname, status: fc.constantFrom('available', 'busy', 'away') },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: ['type', 'id', 'metadata'] },
+    ),
+    fc.record(
+      { type: fc.constant('signal' as const), id: requestId, to: peerId, data: smallJson, ack: seq },
+      { requiredKeys: ['type', 'id', 'to', 'data'] },
+    ),
+    fc.record({
+      type: fc.constant('token' as const),
+      id: requestId,
+      token: fc.string({ minLength: 1, maxLength: 40 }),
+    }),
     fc.record({ type: fc.constant('ack' as const), seq }),
-    fc.record({ type: fc.constant('ping' as const), t: fc.double({ noNaN: true, noDefaultInfinity: true }) }, { requiredKeys: ['type'] }),
-  ) as fc.Arbitrary<ClientMessage>;
+    fc.record(
+      { type: fc.constant('ping' as const), t: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+      { requiredKeys: ['type'] },
+    ),
+  );
 }
 
 /** Values of every JSON type, to swap in where another type is expected. */
-const anyJsonScalar = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 8 }), fc.constant([]), fc.constant({}));
+const anyJsonScalar = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ maxLength: 8 }),
+  fc.constant([]),
+  fc.constant({}),
+);
 
 type Mutation = (message: Record<string, unknown>) => fc.Arbitrary<{ text: string; kind: string }>;
 
 /** Depths: mostly shallow (cheap, near the 64-level cap), sometimes tens of thousands of levels. */
-const nestingDepth = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 10, max: 200 }) }, { weight: 1, arbitrary: fc.integer({ min: 200, max: 30_000 }) });
+const nestingDepth = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 10, max: 200 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 200, max: 30_000 }) },
+);
 
 const mutations: readonly Mutation[] = [
   // Drop one field (often `type`, `id` or a required payload field).
-  (m) => fc.constantFrom(...Object.keys(m)).map((key) => {
-    const copy = { ...m };
-    delete copy[key];
-    return { text: JSON.stringify(copy), kind: 'drop-field' };
-  }),
+  (m) =>
+    fc.constantFrom(...Object.keys(m)).map((key) => {
+      const copy = Object.fromEntries(Object.entries(m).filter(([name]) => name !== key));
+      return { text: JSON.stringify(copy), kind: 'drop-field' };
+    }),
   // Add a field the schema does not allow (e.g. a forged `from`).
-  (m) => fc.tuple(fc.constantFrom('from', 'seq', 'admin', '__proto__', 'constructor', 'x'), anyJsonScalar).map(([key, value]) => ({
-    text: JSON.stringify(m).replace(/}$/, `,${JSON.stringify(key)}:${JSON.stringify(value)}}`),
-    kind: 'extra-field',
-  })),
+  (m) =>
+    fc
+      .tuple(fc.constantFrom('from', 'seq', 'admin', '__proto__', 'constructor', 'x'), anyJsonScalar)
+      .map(([key, value]) => ({
+        text: JSON.stringify(m).replace(/}$/, `,${JSON.stringify(key)}:${JSON.stringify(value)}}`),
+        kind: 'extra-field',
+      })),
   // Swap a field's value for one of another type.
-  (m) => fc.tuple(fc.constantFrom(...Object.keys(m)), anyJsonScalar).map(([key, value]) => ({
-    text: JSON.stringify({ ...m, [key]: value }),
-    kind: 'type-swap',
-  })),
+  (m) =>
+    fc.tuple(fc.constantFrom(...Object.keys(m)), anyJsonScalar).map(([key, value]) => ({
+      text: JSON.stringify({ ...m, [key]: value }),
+      kind: 'type-swap',
+    })),
   // Huge strings: just under, around and over the default 64 KiB frame cap.
-  (m) => fc.tuple(fc.constantFrom(...Object.keys(m)), fc.constantFrom(1_000, 60_000, 65_536, 70_000, 200_000)).map(([key, size]) => ({
-    text: JSON.stringify({ ...m, [key]: 'x'.repeat(size) }),
-    kind: 'huge-string',
-  })),
+  (m) =>
+    fc
+      .tuple(fc.constantFrom(...Object.keys(m)), fc.constantFrom(1_000, 60_000, 65_536, 70_000, 200_000))
+      .map(([key, size]) => ({
+        text: JSON.stringify({ ...m, [key]: 'x'.repeat(size) }),
+        kind: 'huge-string',
+      })),
   // Deep nesting: cheap to send, expensive to walk or re-serialize if nobody bounds it.
-  (m) => fc.tuple(fc.constantFrom(...Object.keys(m), 'data'), nestingDepth, fc.boolean()).map(([key, depth, isArray]) => {
-    const [open, close] = isArray ? ['[', ']'] : ['{"a":', '}'];
-    const text = JSON.stringify({ ...m, [key]: '\u0000NEST' }).replace('"\\u0000NEST"', `${open.repeat(depth)}0${close.repeat(depth)}`);
-    return { text, kind: 'deep-nesting' };
-  }),
+  (m) =>
+    fc
+      .tuple(fc.constantFrom(...Object.keys(m), 'data'), nestingDepth, fc.boolean())
+      .map(([key, depth, isArray]) => {
+        const [open, close] = isArray ? ['[', ']'] : ['{"a":', '}'];
+        const text = JSON.stringify({ ...m, [key]: '\u0000NEST' }).replace(
+          '"\\u0000NEST"',
+          `${open.repeat(depth)}0${close.repeat(depth)}`,
+        );
+        return { text, kind: 'deep-nesting' };
+      }),
   // Truncated or corrupted JSON text.
-  (m) => fc.tuple(fc.nat(), fc.constantFrom('', '"', '{', ',', '\\', '\u0000')).map(([cut, junk]) => {
-    const text = JSON.stringify(m);
-    return { text: text.slice(0, cut % text.length) + junk, kind: 'broken-json' };
-  }),
+  (m) =>
+    fc.tuple(fc.nat(), fc.constantFrom('', '"', '{', ',', '\\', '\u0000')).map(([cut, junk]) => {
+      const text = JSON.stringify(m);
+      return { text: text.slice(0, cut % text.length) + junk, kind: 'broken-json' };
+    }),
 ];
 
 /** Weights of `mutations`, in order: the heavy ones (huge strings, deep nesting) are rarer, so runs stay fast. */
@@ -100,10 +156,18 @@ const MUTATION_WEIGHTS = [4, 4, 4, 1, 2, 4];
 
 /** A valid message, bent by one mutation. */
 export function mutatedFrame(): fc.Arbitrary<FuzzFrame> {
-  return validClientMessage().chain((message) =>
-    fc.oneof(...mutations.map((mutate, index) => ({ weight: MUTATION_WEIGHTS[index] ?? 1, arbitrary: fc.constant(mutate) })))
-      .chain((mutate) => mutate(message as unknown as Record<string, unknown>)),
-  ).map(({ text, kind }) => ({ data: text, isBinary: false, kind }));
+  return validClientMessage()
+    .chain((message) =>
+      fc
+        .oneof(
+          ...mutations.map((mutate, index) => ({
+            weight: MUTATION_WEIGHTS[index] ?? 1,
+            arbitrary: fc.constant(mutate),
+          })),
+        )
+        .chain((mutate) => mutate(message as unknown as Record<string, unknown>)),
+    )
+    .map(({ text, kind }) => ({ data: text, isBinary: false, kind }));
 }
 
 /** Frames that are not messages at all. */
@@ -111,20 +175,41 @@ export function garbageFrame(): fc.Arbitrary<FuzzFrame> {
   const text = (data: string, kind: string): FuzzFrame => ({ data, isBinary: false, kind });
   return fc.oneof(
     { weight: 4, arbitrary: fc.string({ maxLength: 200 }).map((t) => text(t, 'random-text')) },
-    { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => text(JSON.stringify(value), 'random-json')) },
-    { weight: 4, arbitrary: fc.string({ maxLength: 30 }).map((type) => text(JSON.stringify({ type, id: 1 }), 'unknown-type')) },
-    { weight: 4, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ data: bytes, isBinary: true, kind: 'random-bytes' })) },
+    {
+      weight: 4,
+      arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => text(JSON.stringify(value), 'random-json')),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .string({ maxLength: 30 })
+        .map((type) => text(JSON.stringify({ type, id: 1 }), 'unknown-type')),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .uint8Array({ maxLength: 300 })
+        .map((bytes) => ({ data: bytes, isBinary: true, kind: 'random-bytes' })),
+    },
     // Valid JSON sent as a binary frame: must be refused as binary, not parsed.
     {
       weight: 4,
-      arbitrary: validClientMessage().map((m) => ({ data: new TextEncoder().encode(JSON.stringify(m)), isBinary: true, kind: 'binary-json' })),
+      arbitrary: validClientMessage().map((m) => ({
+        data: new TextEncoder().encode(JSON.stringify(m)),
+        isBinary: true,
+        kind: 'binary-json',
+      })),
     },
     // Invalid UTF-8 inside an otherwise plausible text frame (lone continuation bytes, overlongs). Rarer:
     // the socket library closes the connection for each one (RFC 6455 §8.1), which costs a reconnect.
     {
       weight: 1,
       arbitrary: fc.constantFrom([0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff]).map((bad) => ({
-        data: Uint8Array.from([...new TextEncoder().encode('{"type":"ping","t":"'), ...bad, ...new TextEncoder().encode('"}')]),
+        data: Uint8Array.from([
+          ...new TextEncoder().encode('{"type":"ping","t":"'),
+          ...bad,
+          ...new TextEncoder().encode('"}'),
+        ]),
         isBinary: false,
         kind: 'bad-utf8',
       })),
@@ -137,6 +222,13 @@ export function fuzzFrame(): fc.Arbitrary<FuzzFrame> {
   return fc.oneof(
     { weight: 6, arbitrary: mutatedFrame() },
     { weight: 3, arbitrary: garbageFrame() },
-    { weight: 1, arbitrary: validClientMessage().map((m) => ({ data: JSON.stringify(m), isBinary: false, kind: 'valid' })) },
+    {
+      weight: 1,
+      arbitrary: validClientMessage().map((m) => ({
+        data: JSON.stringify(m),
+        isBinary: false,
+        kind: 'valid',
+      })),
+    },
   );
 }

@@ -21,7 +21,17 @@ export { RawClient } from './raw-client.js';
 export type { CloseInfo } from './raw-client.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy, TcpProxyTarget } from './tcp-proxy.js';
-export { checkNetnsSupport, deleteNetnsSync, listNetns, netnsPids, reapOrphanNetns, run, runIn, spawnIn, waitForExit } from './netns.js';
+export {
+  checkNetnsSupport,
+  deleteNetnsSync,
+  listNetns,
+  netnsPids,
+  reapOrphanNetns,
+  run,
+  runIn,
+  spawnIn,
+  waitForExit,
+} from './netns.js';
 export type { NetnsSupport } from './netns.js';
 export { createNatLab, natLabLeftovers, NAT_LAB_ADDRESSES, NAT_LAB_BASE } from './nat-lab.js';
 export type { NatLab, NatMode } from './nat-lab.js';

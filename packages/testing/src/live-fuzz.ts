@@ -136,7 +136,8 @@ async function fuzzOneSocketStream(
   let requestId = 0;
   let pool: FuzzFrame[] = [];
   const nextFrame = (): FuzzFrame => {
-    if (pool.length === 0) pool = fc.sample(fuzzFrame(), { numRuns: 256, seed: (options.seed ?? 0) + chunk++ });
+    if (pool.length === 0)
+      pool = fc.sample(fuzzFrame(), { numRuns: 256, seed: (options.seed ?? 0) + chunk++ });
     return pool.pop()!;
   };
   while (sent < quota && Date.now() < deadline) {
@@ -182,7 +183,8 @@ async function fuzzOneSocketStream(
 
 /** Compare one batch's expected codes with the errors that came back (as a multiset: answers interleave). */
 function judge(expectations: readonly Expectation[], answers: SyncResult, report: LiveFuzzReport): void {
-  for (const code of answers.errorCodes) if (!isErrorCode(code) && !report.undocumented.includes(code)) report.undocumented.push(code);
+  for (const code of answers.errorCodes)
+    if (!isErrorCode(code) && !report.undocumented.includes(code)) report.undocumented.push(code);
   const unclaimed = new Map<string, number>();
   for (const code of answers.errorCodes) unclaimed.set(code, (unclaimed.get(code) ?? 0) + 1);
   for (const expectation of expectations) {
@@ -200,7 +202,12 @@ function judge(expectations: readonly Expectation[], answers: SyncResult, report
       report.cutOffByClose += 1;
     } else {
       report.unansweredCount += 1;
-      if (report.unanswered.length < 20) report.unanswered.push({ kind: expectation.kind, expected: expectation.code, got: answers.errorCodes });
+      if (report.unanswered.length < 20)
+        report.unanswered.push({
+          kind: expectation.kind,
+          expected: expectation.code,
+          got: answers.errorCodes,
+        });
     }
   }
   if (answers.closeCode !== undefined) {
@@ -237,7 +244,8 @@ function withFreshId(frame: FuzzFrame, next: () => number): FuzzFrame {
     const value: unknown = JSON.parse(frame.data);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return frame;
     const record = value as Record<string, unknown>;
-    if (typeof record['id'] !== 'number' || !Number.isSafeInteger(record['id']) || record['id'] <= 0) return frame;
+    if (typeof record['id'] !== 'number' || !Number.isSafeInteger(record['id']) || record['id'] <= 0)
+      return frame;
     const id = next();
     try {
       record['id'] = id;

@@ -27,7 +27,13 @@ export function rssTrend(samples: readonly number[], warmupFraction = 0.25, wind
   const baseline = median(warm.slice(0, size));
   const final = median(warm.slice(-size));
   const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
-  return { baselineMb: mb(baseline), finalMb: mb(final), maxMb: mb(Math.max(...warm)), growth: final / baseline - 1, samples: samples.length };
+  return {
+    baselineMb: mb(baseline),
+    finalMb: mb(final),
+    maxMb: mb(Math.max(...warm)),
+    growth: final / baseline - 1,
+    samples: samples.length,
+  };
 }
 
 function median(values: readonly number[]): number {

@@ -31,9 +31,13 @@ export interface ServerChild {
  */
 export async function startServerChild(options: Record<string, unknown> = {}): Promise<ServerChild> {
   const entry = fileURLToPath(new URL('./server-child-main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', entry, JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
   let isRunning = true;
@@ -49,7 +53,9 @@ export async function startServerChild(options: Record<string, unknown> = {}): P
       const parsed = JSON.parse(line) as { port?: number };
       if (typeof parsed.port === 'number') resolve(parsed.port);
     });
-    void exited.then((code) => reject(new Error(`server child exited (${code}) before listening: ${stderr}`)));
+    void exited.then((code) =>
+      reject(new Error(`server child exited (${code}) before listening: ${stderr}`)),
+    );
   });
   const pid = child.pid!;
   return {

@@ -146,9 +146,16 @@ export class GroupScreen implements Screen {
     this.#grid.appendChild(tile.element);
     this.#grid.dataset['count'] = String(this.#tiles.size + 1);
     for (const stream of link.remoteStreams) tile.showStream(stream);
-    const stopSending = sendLocalMedia(link, this.#options.media);
+    // The offering side sends its media in the first offer; the answering side adds its own once the link
+    // is up, as a second, separate negotiation, so the two never collide.
+    let stopSending = (): void => undefined;
+    const startSending = (): void => {
+      stopSending = sendLocalMedia(link, this.#options.media);
+    };
+    if (link.isPolite) link.once('connected', startSending);
+    else startSending();
     const offs = [
-      stopSending,
+      () => stopSending(),
       link.on('stream', (stream) => tile.showStream(stream)),
       link.on('state', (state) => tile.setState(state.connectionState)),
       link.on('close', () => {

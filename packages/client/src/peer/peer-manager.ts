@@ -5,6 +5,7 @@
  */
 import { SwitchboardError } from '@switchboard/protocol';
 import { PeerLink } from './peer-link.js';
+import { sendWithRetry } from './send-with-retry.js';
 import {
   resolvePeerLinkOptions,
   type PeerLinkOptions,
@@ -145,7 +146,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
 
   /** Sends a peer-layer envelope (used by the call layer). */
   sendPeerSignal(to: string, signal: PeerSignal): Promise<void> {
-    return this.signals.send(to, signal);
+    return sendWithRetry(() => this.signals.send(to, signal));
   }
 
   /** Closes every link (telling each remote peer) and stops listening to the carrier. */
@@ -170,7 +171,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
       isPolite: this.signals.isPolite(peerId),
       pc,
       options: linkOptions,
-      send: (signal) => this.signals.send(peerId, signal),
+      send: (signal) => sendWithRetry(() => this.signals.send(peerId, signal)),
     });
     this.#links.set(peerId, link);
     link.on('error', (error) => this.#events.emit('error', error, peerId));

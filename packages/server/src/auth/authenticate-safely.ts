@@ -26,6 +26,10 @@ export async function authenticateSafely(
     return await authenticator.authenticate(request);
   } catch (error) {
     onError(error);
-    return { ok: false, code: 'INTERNAL_ERROR', message: 'authentication is unavailable right now; retry shortly' };
+    return {
+      ok: false,
+      code: 'INTERNAL_ERROR',
+      message: 'authentication is unavailable right now; retry shortly',
+    };
   }
 }

@@ -30,7 +30,11 @@ export interface AuthRequest {
 
 export type AuthResult =
   | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly code: Extract<ErrorCode, 'UNAUTHORIZED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED'>; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: Extract<ErrorCode, 'UNAUTHORIZED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED'>;
+      readonly message: string;
+    };
 
 /** Pluggable authentication. Implementations must not log tokens. */
 export interface Authenticator {
@@ -41,6 +45,9 @@ export interface Authenticator {
 /** The default: everyone is anonymous and may join any room. */
 export class AnonymousAuthenticator implements Authenticator {
   authenticate(): Promise<AuthResult> {
-    return Promise.resolve({ ok: true, principal: { identity: undefined, rooms: '*', expiresAt: undefined } });
+    return Promise.resolve({
+      ok: true,
+      principal: { identity: undefined, rooms: '*', expiresAt: undefined },
+    });
   }
 }

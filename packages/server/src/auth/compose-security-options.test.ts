@@ -18,8 +18,27 @@ describe('composeSecurityOptions', () => {
   it('builds a JWT authenticator, TLS, proxy trust and the origin list from their flags', () => {
     const certPath = join(dir, 'cert.pem');
     const keyPath = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
+      ],
+      { stdio: 'ignore' },
+    );
     const options = composeSecurityOptions({
       jwtSecret: 'compose-security-options-secret-32-bytes',
       tlsCertPath: certPath,
@@ -31,12 +50,18 @@ describe('composeSecurityOptions', () => {
     expect(options.tls?.cert.toString()).toContain('BEGIN CERTIFICATE');
     expect(options.trustProxy).toBe(1);
     expect(options.allowedOrigins).toEqual(['https://app.example.com']);
-    expect(composeSecurityOptions({ requireAuth: false }).authenticator).toBeInstanceOf(AnonymousAuthenticator);
+    expect(composeSecurityOptions({ requireAuth: false }).authenticator).toBeInstanceOf(
+      AnonymousAuthenticator,
+    );
   });
 
   it('refuses half-given or wrong flags with one sentence naming them', () => {
-    expect(() => composeSecurityOptions({ tlsCertPath: '/x.pem' })).toThrow(/--tls-cert and --tls-key go together/);
-    expect(() => composeSecurityOptions({ trustProxyHops: 2 })).toThrow(/--trust-proxy-hops needs --trust-proxy/);
+    expect(() => composeSecurityOptions({ tlsCertPath: '/x.pem' })).toThrow(
+      /--tls-cert and --tls-key go together/,
+    );
+    expect(() => composeSecurityOptions({ trustProxyHops: 2 })).toThrow(
+      /--trust-proxy-hops needs --trust-proxy/,
+    );
     expect(() => composeSecurityOptions({ origins: ['not an origin'] })).toThrow(/not an origin/);
     expect(() => composeSecurityOptions({ jwtSecret: 'short' })).toThrow(/at least 32 bytes/);
     expect(() => composeSecurityOptions({ requireAuth: true })).toThrow(/--require-auth needs a key/);

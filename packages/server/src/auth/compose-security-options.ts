@@ -36,7 +36,9 @@ export interface SecurityOptions {
  */
 export function composeSecurityOptions(flags: SecurityFlags): SecurityOptions {
   const options: SecurityOptions = {};
-  const isAuthConfigured = [flags.jwtSecret, flags.jwtPublicKeyPath, flags.jwksUrl, flags.requireAuth].some((v) => v !== undefined);
+  const isAuthConfigured = [flags.jwtSecret, flags.jwtPublicKeyPath, flags.jwksUrl, flags.requireAuth].some(
+    (v) => v !== undefined,
+  );
   if (isAuthConfigured) {
     options.authenticator = createAuthenticator({
       jwtSecret: flags.jwtSecret,
@@ -46,7 +48,9 @@ export function composeSecurityOptions(flags: SecurityFlags): SecurityOptions {
     });
   }
   if ((flags.tlsCertPath === undefined) !== (flags.tlsKeyPath === undefined)) {
-    throw new Error('--tls-cert and --tls-key go together: give both, or neither for plain HTTP behind a TLS proxy.');
+    throw new Error(
+      '--tls-cert and --tls-key go together: give both, or neither for plain HTTP behind a TLS proxy.',
+    );
   }
   if (flags.tlsCertPath !== undefined && flags.tlsKeyPath !== undefined) {
     options.tls = loadTlsMaterial({ certPath: flags.tlsCertPath, keyPath: flags.tlsKeyPath });

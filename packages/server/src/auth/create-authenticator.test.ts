@@ -29,18 +29,30 @@ describe('createAuthenticator', () => {
 
   it('reads a public key file as PEM or as a JWK Set', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('a').setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('a')
+      .setExpirationTime('5m')
+      .sign(privateKey);
     const pemPath = join(dir, 'key.pem');
     writeFileSync(pemPath, publicKey.export({ type: 'spki', format: 'pem' }));
-    expect(await createAuthenticator({ jwtPublicKeyPath: pemPath }).authenticate(req(token))).toMatchObject({ ok: true });
+    expect(await createAuthenticator({ jwtPublicKeyPath: pemPath }).authenticate(req(token))).toMatchObject({
+      ok: true,
+    });
     const jwksPath = join(dir, 'jwks.json');
     writeFileSync(jwksPath, JSON.stringify({ keys: [await exportJWK(publicKey)] }));
-    expect(await createAuthenticator({ jwtPublicKeyPath: jwksPath }).authenticate(req(token))).toMatchObject({ ok: true });
+    expect(await createAuthenticator({ jwtPublicKeyPath: jwksPath }).authenticate(req(token))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses contradictory settings with one sentence each', () => {
-    expect(() => createAuthenticator({ jwtSecret: SECRET, jwksUrl: 'https://x/jwks' })).toThrow(/only one of/);
+    expect(() => createAuthenticator({ jwtSecret: SECRET, jwksUrl: 'https://x/jwks' })).toThrow(
+      /only one of/,
+    );
     expect(() => createAuthenticator({ requireAuth: true })).toThrow(/--require-auth needs a key/);
-    expect(() => createAuthenticator({ jwtPublicKeyPath: join(dir, 'missing.pem') })).toThrow(/cannot be read/);
+    expect(() => createAuthenticator({ jwtPublicKeyPath: join(dir, 'missing.pem') })).toThrow(
+      /cannot be read/,
+    );
   });
 });

@@ -47,14 +47,16 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
   const sources = [jwtSecret, jwtPublicKeyPath, jwksUrl].filter((s) => s !== undefined && s !== '');
   if (sources.length > 1) throw new Error('Give only one of --jwt-secret, --jwt-public-key and --jwks-url.');
   if (sources.length === 0) {
-    if (requireAuth === true) throw new Error('--require-auth needs a key: set --jwt-secret, --jwt-public-key or --jwks-url.');
+    if (requireAuth === true)
+      throw new Error('--require-auth needs a key: set --jwt-secret, --jwt-public-key or --jwks-url.');
     return new AnonymousAuthenticator();
   }
   const common = {
     isTokenRequired: requireAuth ?? true,
     ...(jwtClockToleranceS === undefined ? {} : { clockToleranceS: jwtClockToleranceS }),
   };
-  if (jwtSecret !== undefined && jwtSecret !== '') return new JwtAuthenticator({ ...common, secret: jwtSecret });
+  if (jwtSecret !== undefined && jwtSecret !== '')
+    return new JwtAuthenticator({ ...common, secret: jwtSecret });
   if (jwksUrl !== undefined && jwksUrl !== '') return new JwtAuthenticator({ ...common, jwksUrl });
   return new JwtAuthenticator({ ...common, publicKey: readPublicKeys(jwtPublicKeyPath as string) });
 }
@@ -64,7 +66,10 @@ function readPublicKeys(path: string): PublicKeyInput | readonly PublicKeyInput[
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`--jwt-public-key ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+    throw new Error(
+      `--jwt-public-key ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      { cause: error },
+    );
   }
   if (!text.trimStart().startsWith('{')) return text;
   let json: unknown;

@@ -9,7 +9,11 @@ import { mintToken } from './mint-token.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 const nowS = () => Math.floor(Date.now() / 1000);
-const request = (token: string | undefined): AuthRequest => ({ token, remoteAddress: '127.0.0.1', origin: undefined });
+const request = (token: string | undefined): AuthRequest => ({
+  token,
+  remoteAddress: '127.0.0.1',
+  origin: undefined,
+});
 
 async function sign(
   payload: JWTPayload,
@@ -48,7 +52,9 @@ describe('JwtAuthenticator with a shared secret', () => {
   it('grants every room when the token has no rooms claim, and none when join is false', async () => {
     const any = await auth.authenticate(request(await sign({}, secretKey, 'HS256')));
     expect(any.ok && any.principal.rooms).toBe('*');
-    const none = await auth.authenticate(request(await sign({ rooms: '*', join: false }, secretKey, 'HS256')));
+    const none = await auth.authenticate(
+      request(await sign({ rooms: '*', join: false }, secretKey, 'HS256')),
+    );
     expect(none.ok && none.principal.rooms).toEqual([]);
   });
 
@@ -60,8 +66,16 @@ describe('JwtAuthenticator with a shared secret', () => {
   it('lets a missing token in anonymously when tokens are optional, but still checks a present one', async () => {
     const optional = new JwtAuthenticator({ secret: SECRET, isTokenRequired: false });
     const anonymous = await optional.authenticate(request(undefined));
-    expect(anonymous.ok && anonymous.principal).toEqual({ identity: undefined, rooms: '*', expiresAt: undefined });
-    const forged = await sign({}, new TextEncoder().encode('another-secret-that-is-also-32-bytes!!'), 'HS256');
+    expect(anonymous.ok && anonymous.principal).toEqual({
+      identity: undefined,
+      rooms: '*',
+      expiresAt: undefined,
+    });
+    const forged = await sign(
+      {},
+      new TextEncoder().encode('another-secret-that-is-also-32-bytes!!'),
+      'HS256',
+    );
     expect(failure(await optional.authenticate(request(forged)))).toBe('TOKEN_INVALID');
   });
 
@@ -122,7 +136,9 @@ describe('JwtAuthenticator with a shared secret', () => {
   it('refuses weak secrets and inconsistent options with one sentence each', () => {
     expect(() => new JwtAuthenticator({ secret: 'S' })).toThrow(/at least 32 bytes/);
     expect(() => new JwtAuthenticator({})).toThrow(/exactly one of/);
-    expect(() => new JwtAuthenticator({ secret: SECRET, jwksUrl: 'https://x/jwks' })).toThrow(/exactly one of/);
+    expect(() => new JwtAuthenticator({ secret: SECRET, jwksUrl: 'https://x/jwks' })).toThrow(
+      /exactly one of/,
+    );
     expect(() => new JwtAuthenticator({ secret: SECRET, algorithms: ['RS256'] })).toThrow(/subset of HS256/);
     expect(() => new JwtAuthenticator({ secret: SECRET, clockToleranceS: -1 })).toThrow(/clockToleranceS/);
   });
@@ -137,7 +153,9 @@ describe('JwtAuthenticator with public keys', () => {
     const pem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const auth = new JwtAuthenticator({ publicKey: pem });
     expect(failure(await auth.authenticate(request(await sign({}, rsa.privateKey, 'RS256'))))).toBe('ok');
-    expect(failure(await auth.authenticate(request(await sign({}, ec.privateKey, 'ES256'))))).toBe('TOKEN_INVALID');
+    expect(failure(await auth.authenticate(request(await sign({}, ec.privateKey, 'ES256'))))).toBe(
+      'TOKEN_INVALID',
+    );
   });
 
   it('verifies ES256 with a JWK key and ignores private members of the JWK', async () => {
@@ -187,7 +205,9 @@ describe('JwtAuthenticator with a JWKS URL', () => {
     const auth = new JwtAuthenticator({ jwksUrl: `${url}/jwks.json` });
     const before = fetches;
     for (let i = 0; i < 3; i += 1) {
-      const result = await auth.authenticate(request(await sign({ rooms: ['a'] }, ec.privateKey, 'ES256', { kid: 'k1' })));
+      const result = await auth.authenticate(
+        request(await sign({ rooms: ['a'] }, ec.privateKey, 'ES256', { kid: 'k1' })),
+      );
       expect(result.ok && result.principal.rooms).toEqual(['a']);
     }
     expect(fetches - before).toBe(1);

@@ -120,7 +120,9 @@ export class JwtAuthenticator implements Authenticator {
 
   /** @throws TypeError with one exact sentence when the options are inconsistent */
   constructor(options: JwtAuthenticatorOptions) {
-    const sources = [options.secret, options.publicKey, options.jwksUrl].filter((s) => s !== undefined).length;
+    const sources = [options.secret, options.publicKey, options.jwksUrl].filter(
+      (s) => s !== undefined,
+    ).length;
     if (sources !== 1) {
       throw new TypeError('JwtAuthenticator needs exactly one of `secret`, `publicKey` or `jwksUrl`.');
     }
@@ -146,7 +148,8 @@ export class JwtAuthenticator implements Authenticator {
       fitting = [...new Set(keys.flatMap(algorithmsForKey))];
     } else {
       const url = new URL(options.jwksUrl as string | URL);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('`jwksUrl` must be an http(s) URL.');
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new TypeError('`jwksUrl` must be an http(s) URL.');
       this.#keys = [];
       this.#jwks = createRemoteJWKSet(url, {
         timeoutDuration: options.jwksTimeoutMs ?? DEFAULTS.jwksTimeoutMs,
@@ -157,7 +160,9 @@ export class JwtAuthenticator implements Authenticator {
     const algorithms = options.algorithms === undefined ? fitting : [...options.algorithms];
     const unfit = algorithms.filter((alg) => !fitting.includes(alg));
     if (algorithms.length === 0 || unfit.length > 0) {
-      throw new TypeError(`\`algorithms\` must be a non-empty subset of ${fitting.join(', ')} for the configured key.`);
+      throw new TypeError(
+        `\`algorithms\` must be a non-empty subset of ${fitting.join(', ')} for the configured key.`,
+      );
     }
     this.#algorithms = algorithms;
   }
@@ -170,7 +175,8 @@ export class JwtAuthenticator implements Authenticator {
         ? { ok: false, code: 'UNAUTHORIZED', message: 'a token is required' }
         : { ok: true, principal: ANONYMOUS };
     }
-    if (token.length > MAX_TOKEN_LENGTH) return invalid(`token is longer than ${MAX_TOKEN_LENGTH} characters`);
+    if (token.length > MAX_TOKEN_LENGTH)
+      return invalid(`token is longer than ${MAX_TOKEN_LENGTH} characters`);
     let payload: JWTPayload;
     try {
       payload = await this.#verify(token);
@@ -210,12 +216,14 @@ function invalid(message: string): AuthResult {
 
 /** jose errors → stable codes. Messages are ours: jose's may quote claim values from the token. */
 function classify(error: unknown): AuthResult {
-  if (error instanceof errors.JWTExpired) return { ok: false, code: 'TOKEN_EXPIRED', message: 'token has expired' };
+  if (error instanceof errors.JWTExpired)
+    return { ok: false, code: 'TOKEN_EXPIRED', message: 'token has expired' };
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return { ok: false, code: 'TOKEN_EXPIRED', message: 'token is not valid yet' };
     return invalid(`token claim \`${error.claim}\` is not acceptable`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('token signature does not verify');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return invalid('token signature does not verify');
   if (error instanceof errors.JOSEAlgNotAllowed) return invalid('token algorithm is not accepted');
   if (error instanceof errors.JWKSNoMatchingKey) return invalid('token was signed with an unknown key');
   if (
@@ -242,7 +250,9 @@ function copyList(value: string | readonly string[] | undefined): string | strin
 function secretBytes(secret: string | Uint8Array): Uint8Array {
   const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
   if (bytes.byteLength < MIN_SECRET_BYTES) {
-    throw new TypeError(`A JWT secret must be at least ${MIN_SECRET_BYTES} bytes; generate one with \`openssl rand -base64 32\`.`);
+    throw new TypeError(
+      `A JWT secret must be at least ${MIN_SECRET_BYTES} bytes; generate one with \`openssl rand -base64 32\`.`,
+    );
   }
   return bytes;
 }
@@ -250,10 +260,12 @@ function secretBytes(secret: string | Uint8Array): Uint8Array {
 function publicKeyObject(key: PublicKeyInput): KeyObject {
   if (typeof key === 'string') return createPublicKey(key);
   if (key instanceof KeyObject) {
-    if (key.type === 'secret') throw new TypeError('`publicKey` must be an asymmetric key; put shared secrets in `secret`.');
+    if (key.type === 'secret')
+      throw new TypeError('`publicKey` must be an asymmetric key; put shared secrets in `secret`.');
     return key.type === 'private' ? createPublicKey(key) : key;
   }
-  if (key.kty === 'oct') throw new TypeError('`publicKey` must be an asymmetric key; put shared secrets in `secret`.');
+  if (key.kty === 'oct')
+    throw new TypeError('`publicKey` must be an asymmetric key; put shared secrets in `secret`.');
   // Strip private members so a JWK with `d` never turns into a signing key here.
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = key;
   return createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' });
@@ -270,7 +282,9 @@ function algorithmsForKey(key: KeyObject): string[] {
       if (curve === 'prime256v1') return ['ES256'];
       if (curve === 'secp384r1') return ['ES384'];
       if (curve === 'secp521r1') return ['ES512'];
-      throw new TypeError(`\`publicKey\` uses the unsupported curve ${curve ?? 'unknown'}; use P-256, P-384 or P-521.`);
+      throw new TypeError(
+        `\`publicKey\` uses the unsupported curve ${curve ?? 'unknown'}; use P-256, P-384 or P-521.`,
+      );
     }
     case 'ed25519':
       return ['EdDSA', 'Ed25519'];

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { OriginAllowList } from './origin-allow-list.js';
 
 describe('OriginAllowList', () => {
-  const list = new OriginAllowList(['https://app.example.com', 'http://localhost:5173', 'https://*.example.org']);
+  const list = new OriginAllowList([
+    'https://app.example.com',
+    'http://localhost:5173',
+    'https://*.example.org',
+  ]);
 
   it('allows listed origins, ignoring case and default ports', () => {
     expect(list.isAllowed('https://app.example.com')).toBe(true);
@@ -28,7 +32,9 @@ describe('OriginAllowList', () => {
 
   it('lets non-browser clients without Origin in unless told otherwise', () => {
     expect(list.isAllowed(undefined)).toBe(true);
-    expect(new OriginAllowList(['https://a.example'], { isMissingOriginAllowed: false }).isAllowed(undefined)).toBe(false);
+    expect(
+      new OriginAllowList(['https://a.example'], { isMissingOriginAllowed: false }).isAllowed(undefined),
+    ).toBe(false);
   });
 
   it('allows everything with *, and refuses entries that are not origins', () => {

@@ -40,13 +40,20 @@ export class OriginAllowList {
       }
       const wildcard = /^(https?):\/\/\*\.([^/:*]+)(?::(\d+))?\/?$/i.exec(entry);
       if (wildcard !== null) {
-        const scheme = wildcard[1]!.toLowerCase();
-        this.#wildcards.push({ scheme, suffix: `.${wildcard[2]!.toLowerCase()}`, port: wildcard[3] ?? defaultPort(scheme) });
+        const [, schemeText = '', domain = '', port] = wildcard;
+        const scheme = schemeText.toLowerCase();
+        this.#wildcards.push({
+          scheme,
+          suffix: `.${domain.toLowerCase()}`,
+          port: port ?? defaultPort(scheme),
+        });
         continue;
       }
       const normalized = normalizeOrigin(entry);
       if (normalized === undefined) {
-        throw new TypeError(`${JSON.stringify(entry)} is not an origin: use scheme://host[:port], https://*.domain or *.`);
+        throw new TypeError(
+          `${JSON.stringify(entry)} is not an origin: use scheme://host[:port], https://*.domain or *.`,
+        );
       }
       this.#exact.add(normalized);
     }
@@ -63,7 +70,9 @@ export class OriginAllowList {
     const url = new URL(normalized);
     const scheme = url.protocol.slice(0, -1);
     const port = url.port === '' ? defaultPort(scheme) : url.port;
-    return this.#wildcards.some((w) => w.scheme === scheme && w.port === port && url.hostname.endsWith(w.suffix));
+    return this.#wildcards.some(
+      (w) => w.scheme === scheme && w.port === port && url.hostname.endsWith(w.suffix),
+    );
   }
 }
 
@@ -76,7 +85,13 @@ function normalizeOrigin(text: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
+  if (
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
     return undefined;
   }
   return url.origin;

@@ -15,13 +15,17 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/;
 export function parseDurationMs(text: string): number {
   const match = DURATION.exec(text.trim());
   if (match === null) {
-    throw new RangeError(`"${text}" is not a duration: use a number followed by ms, s, m, h, d or w (for example 30m, 1h, 2d).`);
+    throw new RangeError(
+      `"${text}" is not a duration: use a number followed by ms, s, m, h, d or w (for example 30m, 1h, 2d).`,
+    );
   }
   const amount = Number(match[1]);
   const unit = (match[2] ?? 's') as keyof typeof UNIT_MS;
   const ms = Math.round(amount * UNIT_MS[unit]);
   if (ms <= 0 || !Number.isSafeInteger(ms)) {
-    throw new RangeError(`"${text}" is not a duration: it must be greater than zero and at most ${Number.MAX_SAFE_INTEGER} ms.`);
+    throw new RangeError(
+      `"${text}" is not a duration: it must be greater than zero and at most ${Number.MAX_SAFE_INTEGER} ms.`,
+    );
   }
   return ms;
 }

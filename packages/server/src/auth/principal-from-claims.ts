@@ -21,22 +21,29 @@ export const MAX_IDENTITY_LENGTH = 256;
 export const MAX_GRANTED_ROOMS = 1024;
 
 /** The outcome of reading claims: a principal, or the sentence that says which claim is wrong. */
-export type ClaimsResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly message: string };
+export type ClaimsResult =
+  { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly message: string };
 
 /** Read the Switchboard claims from an already verified payload. */
 export function principalFromClaims(payload: JWTPayload): ClaimsResult {
   const { sub, exp } = payload;
-  if (typeof sub !== 'string' || sub.length === 0) return { ok: false, message: 'token has no `sub` claim (the identity)' };
-  if (sub.length > MAX_IDENTITY_LENGTH) return { ok: false, message: `token \`sub\` is longer than ${MAX_IDENTITY_LENGTH} characters` };
+  if (typeof sub !== 'string' || sub.length === 0)
+    return { ok: false, message: 'token has no `sub` claim (the identity)' };
+  if (sub.length > MAX_IDENTITY_LENGTH)
+    return { ok: false, message: `token \`sub\` is longer than ${MAX_IDENTITY_LENGTH} characters` };
 
   const rooms = readRooms(payload['rooms']);
   if ('error' in rooms) return { ok: false, message: rooms.error };
 
   const join = payload['join'];
-  if (join !== undefined && typeof join !== 'boolean') return { ok: false, message: 'token `join` claim must be a boolean' };
+  if (join !== undefined && typeof join !== 'boolean')
+    return { ok: false, message: 'token `join` claim must be a boolean' };
 
   const maxPeers = payload['maxPeers'];
-  if (maxPeers !== undefined && !(typeof maxPeers === 'number' && Number.isSafeInteger(maxPeers) && maxPeers > 0)) {
+  if (
+    maxPeers !== undefined &&
+    !(typeof maxPeers === 'number' && Number.isSafeInteger(maxPeers) && maxPeers > 0)
+  ) {
     return { ok: false, message: 'token `maxPeers` claim must be a positive integer' };
   }
 
@@ -52,10 +59,12 @@ export function principalFromClaims(payload: JWTPayload): ClaimsResult {
 function readRooms(value: unknown): { readonly grant: readonly string[] | '*' } | { readonly error: string } {
   if (value === undefined || value === '*') return { grant: '*' };
   if (!Array.isArray(value)) return { error: "token `rooms` claim must be an array of room names or '*'" };
-  if (value.length > MAX_GRANTED_ROOMS) return { error: `token \`rooms\` claim lists more than ${MAX_GRANTED_ROOMS} rooms` };
+  if (value.length > MAX_GRANTED_ROOMS)
+    return { error: `token \`rooms\` claim lists more than ${MAX_GRANTED_ROOMS} rooms` };
   const grant: string[] = [];
   for (const room of value as unknown[]) {
-    if (typeof room !== 'string' || !ROOM_NAME.test(room)) return { error: 'token `rooms` claim contains an invalid room name' };
+    if (typeof room !== 'string' || !ROOM_NAME.test(room))
+      return { error: 'token `rooms` claim contains an invalid room name' };
     grant.push(room);
   }
   return { grant: Object.freeze(grant) };

@@ -22,7 +22,10 @@ describe('checkRoomAccess', () => {
   });
 
   it('refuses every room to a signal-only grant', () => {
-    expect(checkRoomAccess(principal([]), 'lobby', 0, 50)).toMatchObject({ ok: false, code: 'ROOM_FORBIDDEN' });
+    expect(checkRoomAccess(principal([]), 'lobby', 0, 50)).toMatchObject({
+      ok: false,
+      code: 'ROOM_FORBIDDEN',
+    });
   });
 
   it('applies the smaller of the server cap and the grant cap', () => {

@@ -21,13 +21,26 @@ export type RoomAccessResult =
  * const access = checkRoomAccess(session.principal, msg.room, registry.size(msg.room), options.maxPeersPerRoom);
  * if (!access.ok) return replyError(msg.id, access.code, access.message);
  */
-export function checkRoomAccess(principal: Principal, room: string, occupancy: number, serverMaxPeers: number): RoomAccessResult {
+export function checkRoomAccess(
+  principal: Principal,
+  room: string,
+  occupancy: number,
+  serverMaxPeers: number,
+): RoomAccessResult {
   if (principal.rooms !== '*' && !principal.rooms.includes(room)) {
-    return { ok: false, code: 'ROOM_FORBIDDEN', message: `the token does not grant joining room ${JSON.stringify(room)}` };
+    return {
+      ok: false,
+      code: 'ROOM_FORBIDDEN',
+      message: `the token does not grant joining room ${JSON.stringify(room)}`,
+    };
   }
   const maxPeers = Math.min(serverMaxPeers, principal.maxPeersPerRoom ?? Number.POSITIVE_INFINITY);
   if (occupancy >= maxPeers) {
-    return { ok: false, code: 'ROOM_FULL', message: `room ${JSON.stringify(room)} already holds ${maxPeers} peers` };
+    return {
+      ok: false,
+      code: 'ROOM_FULL',
+      message: `room ${JSON.stringify(room)} already holds ${maxPeers} peers`,
+    };
   }
   return { ok: true, maxPeers };
 }

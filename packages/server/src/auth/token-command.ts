@@ -41,7 +41,10 @@ Options:
 export async function runTokenCommand(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  output: TokenCommandOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+  output: TokenCommandOutput = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  },
 ): Promise<number> {
   let values;
   try {
@@ -77,7 +80,8 @@ export async function runTokenCommand(
   let maxPeers: number | undefined;
   if (values['max-peers'] !== undefined) {
     maxPeers = Number(values['max-peers']);
-    if (!Number.isSafeInteger(maxPeers) || maxPeers <= 0) return usageError(output, '--max-peers must be a positive integer.');
+    if (!Number.isSafeInteger(maxPeers) || maxPeers <= 0)
+      return usageError(output, '--max-peers must be a positive integer.');
   }
   const rooms = values.room === undefined || values.room.includes('*') ? '*' : values.room;
   try {
@@ -92,7 +96,9 @@ export async function runTokenCommand(
       ...(values.audience === undefined ? {} : { audience: values.audience }),
     });
     if (new TextEncoder().encode(secret).byteLength < MIN_SECRET_BYTES) {
-      output.stderr(`warning: the secret is shorter than ${MIN_SECRET_BYTES} bytes; switchboard serve refuses such secrets.\n`);
+      output.stderr(
+        `warning: the secret is shorter than ${MIN_SECRET_BYTES} bytes; switchboard serve refuses such secrets.\n`,
+      );
     }
     output.stdout(`${token}\n`);
     return 0;

@@ -33,7 +33,10 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
  * @param authorization the raw `Authorization` header, if any
  * @param url the request target (`/path?access_token=…`)
  */
-export function readUpgradeToken(authorization: string | undefined, url: string | undefined): string | undefined {
+export function readUpgradeToken(
+  authorization: string | undefined,
+  url: string | undefined,
+): string | undefined {
   if (authorization !== undefined) {
     const match = BEARER.exec(authorization);
     if (match?.[1] !== undefined) return match[1];

@@ -71,9 +71,14 @@ export interface DeliverOrigin {
   readonly requestId: number;
 }
 
+/**
+ * How a delivery ended. `CLUSTER_UNAVAILABLE`: the bus cannot reach its shared store and the target is not
+ * held on this node, so it can be neither found nor reached now (a distributed bus during an outage; it
+ * fails at once rather than wait, and is no claim that the peer does not exist).
+ */
 export type DeliverResult =
   | { readonly ok: true; readonly seq: number }
-  | { readonly ok: false; readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' };
+  | { readonly ok: false; readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' | 'CLUSTER_UNAVAILABLE' };
 
 export type JoinRoomResult =
   | { readonly ok: true; readonly members: readonly RoomMember[] }

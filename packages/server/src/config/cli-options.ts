@@ -195,7 +195,12 @@ export const SERVE_OPTIONS: readonly CliOption[] = [
     description: 'file with a PEM or JWK public key, or a JWK Set, for RS/PS/ES/EdDSA tokens',
     defaultText: 'none',
   },
-  { flag: 'jwks-url', kind: 'string', description: "URL of the identity provider's JWK Set", defaultText: 'none' },
+  {
+    flag: 'jwks-url',
+    kind: 'string',
+    description: "URL of the identity provider's JWK Set",
+    defaultText: 'none',
+  },
   {
     flag: 'require-auth',
     kind: 'boolean',

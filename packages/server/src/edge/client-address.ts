@@ -24,13 +24,20 @@ export type TrustProxy = boolean | number;
  * // one proxy (10.0.0.2) appended the real client; the first entry was typed by the client itself
  * resolveClientAddress('10.0.0.2', '198.51.100.1, 203.0.113.7', 1) // '203.0.113.7'
  */
-export function resolveClientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: TrustProxy): string {
+export function resolveClientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: TrustProxy,
+): string {
   const direct = normalizeAddress(socketAddress ?? '') ?? 'unknown';
   const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
   if (hops <= 0 || forwardedFor === undefined) return direct;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
   // Bounded: a header with thousands of entries is attacker-made; we only ever need the last few.
-  const chain = header.split(',', 64).map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const chain = header
+    .split(',', 64)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   chain.push(direct);
   const candidate = chain[Math.max(0, chain.length - 1 - hops)];
   return (candidate === undefined ? undefined : normalizeAddress(candidate)) ?? direct;
@@ -41,10 +48,10 @@ export function normalizeAddress(address: string): string | undefined {
   let text = address.trim();
   // Some proxies write `[v6]:port` or `v4:port`.
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(text);
-  if (bracketed !== null) text = bracketed[1]!;
+  if (bracketed !== null) text = bracketed[1] ?? text;
   else if (/^\d{1,3}(?:\.\d{1,3}){3}:\d+$/.test(text)) text = text.slice(0, text.lastIndexOf(':'));
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(text);
-  if (mapped !== null) text = mapped[1]!;
+  if (mapped !== null) text = mapped[1] ?? text;
   const family = isIP(text);
   if (family === 0) return undefined;
   return family === 6 ? text.toLowerCase() : text;

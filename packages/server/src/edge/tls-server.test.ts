@@ -16,8 +16,27 @@ describe('TLS listener', () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-tls-'));
     certPath = join(dir, 'cert.pem');
     keyPath = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
+      ],
+      { stdio: 'ignore' },
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,12 +60,18 @@ describe('TLS listener', () => {
   });
 
   it('names the flag when a file is missing, not PEM, or the pair does not match', () => {
-    expect(() => loadTlsMaterial({ certPath: join(dir, 'nope.pem'), keyPath })).toThrow(/--tls-cert .* cannot be read/);
+    expect(() => loadTlsMaterial({ certPath: join(dir, 'nope.pem'), keyPath })).toThrow(
+      /--tls-cert .* cannot be read/,
+    );
     const junk = join(dir, 'junk.pem');
     writeFileSync(junk, 'hello');
     expect(() => loadTlsMaterial({ certPath, keyPath: junk })).toThrow(/--tls-key .* is not a PEM file/);
     const otherKey = join(dir, 'other-key.pem');
-    execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', otherKey], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', otherKey],
+      { stdio: 'ignore' },
+    );
     expect(() => loadTlsMaterial({ certPath, keyPath: otherKey })).toThrow(/do not form a usable pair/);
   });
 });

@@ -5,7 +5,12 @@
  * that starts on plain HTTP when the operator asked for TLS would silently expose tokens on the wire.
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 
@@ -35,7 +40,9 @@ export function loadTlsMaterial(files: TlsFiles): TlsMaterial {
     // Fails now, with a clear sentence, instead of on the first handshake.
     createSecureContext({ cert, key });
   } catch (error) {
-    throw new Error(`--tls-cert and --tls-key do not form a usable pair (${(error as Error).message}).`, { cause: error });
+    throw new Error(`--tls-cert and --tls-key do not form a usable pair (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
   return { cert, key };
 }
@@ -47,7 +54,10 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
  * Create the listening server: HTTPS when TLS material is given, plain HTTP otherwise. The WebSocket server
  * attaches to either one the same way (`noServer` + the `upgrade` event).
  */
-export function createListener(tls: TlsMaterial | undefined, listener?: RequestListener): HttpServer | HttpsServer {
+export function createListener(
+  tls: TlsMaterial | undefined,
+  listener?: RequestListener,
+): HttpServer | HttpsServer {
   if (tls === undefined) return listener === undefined ? createHttpServer() : createHttpServer(listener);
   // Node's defaults already refuse TLS < 1.2; state it so a changed default cannot weaken us silently.
   const options = { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const };
@@ -59,7 +69,9 @@ function readPem(path: string, flag: string): Buffer {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new Error(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+    throw new Error(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+      cause: error,
+    });
   }
   if (!bytes.includes('-----BEGIN')) throw new Error(`${flag} ${path} is not a PEM file.`);
   return bytes;

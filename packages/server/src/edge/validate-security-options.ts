@@ -24,12 +24,16 @@ export function validateSecurityOptions(
 ): void {
   const { tls, trustProxy, allowedOrigins } = options;
   if (tls !== undefined) {
-    const material = tls as { cert?: unknown; key?: unknown } | null;
-    if (typeof material !== 'object' || material === null || !isPem(material.cert) || !isPem(material.key)) {
+    const { cert, key } = (typeof tls === 'object' && tls !== null ? tls : {}) as {
+      cert?: unknown;
+      key?: unknown;
+    };
+    if (!isPem(cert) || !isPem(key)) {
       throw invalid(`${nameOf('tls')} must be { cert, key } with PEM text or buffers (see loadTlsMaterial).`);
     }
   }
-  const isHops = typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy >= 0 && trustProxy <= 16;
+  const isHops =
+    typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy >= 0 && trustProxy <= 16;
   if (typeof trustProxy !== 'boolean' && !isHops) {
     throw invalid(`${nameOf('trustProxy')} must be true, false or a number of proxy hops from 0 to 16.`);
   }

@@ -97,7 +97,8 @@ export class WebSocketTransport {
   constructor(server: Server, options: WebSocketTransportOptions, host: WebSocketTransportHost) {
     this.#server = server;
     this.#options = options;
-    this.#origins = options.allowedOrigins === undefined ? undefined : new OriginAllowList(options.allowedOrigins);
+    this.#origins =
+      options.allowedOrigins === undefined ? undefined : new OriginAllowList(options.allowedOrigins);
     this.#host = host;
     this.#wss = new WebSocketServer({
       noServer: true,
