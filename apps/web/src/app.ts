@@ -80,18 +80,17 @@ export class App {
 
   async #join(request: JoinRequest): Promise<void> {
     const client = await this.#connect();
-    // A group member joins as a plain member first and takes a seat only if one is free, so a full call
-    // never sees a seventh person flicker in and out.
+    // Load the group screen before joining, so nothing async stands between taking a seat and listening.
+    const groupModule = request.group ? await import('./group/group-screen.js') : undefined;
+    // A group member joins as a plain member first and the screen takes a seat only if one is free, so a
+    // full call never sees a seventh person flicker in and out.
     const snapshot = await client.join(request.room, { nickname: request.nickname, status: 'available' });
-    if (request.group) {
-      if (groupMembers(snapshot.peers).length >= GROUP_CALL_LIMIT) {
-        await client.leave(request.room);
-        throw new SwitchboardError(
-          'ROOM_FULL',
-          `The group call in “${request.room}” already has ${GROUP_CALL_LIMIT} people, the most a call can hold.`,
-        );
-      }
-      await client.updateMetadata({ status: 'busy', extra: { group: true } }, request.room);
+    if (request.group && groupMembers(snapshot.peers).length >= GROUP_CALL_LIMIT) {
+      await client.leave(request.room);
+      throw new SwitchboardError(
+        'ROOM_FULL',
+        `The group call in “${request.room}” already has ${GROUP_CALL_LIMIT} people, the most a call can hold.`,
+      );
     }
     this.#nicknames.save(snapshot.self.metadata.nickname);
     const link = inviteLink(this.#env.location.origin, request.room, request.group);
@@ -107,9 +106,8 @@ export class App {
       inviteLink: link,
       onLeave: () => void this.#leave(request),
     };
-    if (request.group) {
-      const { GroupScreen } = await import('./group/group-screen.js');
-      this.#mount(new GroupScreen(screenOptions));
+    if (groupModule !== undefined) {
+      this.#mount(new groupModule.GroupScreen(screenOptions));
     } else {
       this.#mount(new RoomScreen(screenOptions));
     }

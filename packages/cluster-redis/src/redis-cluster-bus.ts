@@ -30,11 +30,10 @@ import type {
 } from '@switchboard/server';
 import type { Redis } from 'ioredis';
 import { ACK_OUTBOX, DELIVER, READ_OUTBOX } from './delivery-scripts.js';
-import { HeldSessions, entryOf, type HeldMembership, type OutboxEntry } from './held-sessions.js';
+import { HeldSessions, entryOf, type OutboxEntry } from './held-sessions.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { OutageFallback } from './outage-fallback.js';
 import { ReadinessGate, type BusRoute } from './readiness-gate.js';
-import { decodeMember, decodeSession, fieldsOf } from './record-codec.js';
 import { RedisConnections } from './redis-connections.js';
 import {
   resolveRedisClusterBusOptions,
@@ -42,18 +41,8 @@ import {
   type ResolvedRedisClusterBusOptions,
 } from './redis-cluster-bus-options.js';
 import { RedisRooms } from './redis-rooms.js';
-import {
-  ATTACH_SESSION,
-  CLAIM_EXPIRED,
-  CREATE_SESSION,
-  DELETE_SESSION,
-  DETACH_SESSION,
-  SESSION_OF_PEER,
-  UPDATE_SESSION,
-} from './session-scripts.js';
-
-/** How many expired sessions one `expiredSessions` call claims; the server sweeps again soon after. */
-const EXPIRY_BATCH = 100;
+import { RedisSessions } from './redis-sessions.js';
+import { SESSION_OF_PEER } from './session-scripts.js';
 
 /**
  * A `ClusterBus` on Redis, for running several Switchboard nodes behind one address.
@@ -71,6 +60,7 @@ export class RedisClusterBus implements ClusterBus {
   readonly #fallback: OutageFallback;
   readonly #gate: ReadinessGate;
   readonly #rooms: RedisRooms;
+  readonly #sessions: RedisSessions;
   #listener: ClusterBusListener | undefined;
   #limits: ClusterBusLimits | undefined;
   #connections: RedisConnections | undefined;
@@ -87,6 +77,15 @@ export class RedisClusterBus implements ClusterBus {
     );
     this.#fallback = new OutageFallback(this.#held, this.nodeId);
     this.#gate = new ReadinessGate(() => this.#connections?.isConnected ?? false, this.#options.outageWaitMs);
+    this.#sessions = new RedisSessions({
+      prefix: this.#prefix,
+      nodeId: this.nodeId,
+      options: this.#options,
+      held: this.#held,
+      fallback: this.#fallback,
+      route: (sessionId) => this.#route(sessionId),
+      redis: () => this.#redis(),
+    });
     this.#rooms = new RedisRooms({
       prefix: this.#prefix,
       held: this.#held,
@@ -162,104 +161,35 @@ export class RedisClusterBus implements ClusterBus {
 
   // ---- sessions ----
 
-  async createSession(record: SessionRecord): Promise<void> {
-    const redis = await this.#redis();
-    // Held first: no frame can be addressed to a peer nobody knows yet, so nothing arrives too early.
-    this.#held.hold({ ...this.#withoutFailure(record), nodeId: this.nodeId, expiresAt: undefined }, 0);
-    await CREATE_SESSION.run(redis, [
-      this.#prefix,
-      record.sessionId,
-      record.peerId,
-      record.resumeSecretHash,
-      record.identity === undefined ? '0' : '1',
-      record.identity ?? '',
-      JSON.stringify(record.rooms),
-      record.lastClientId,
-      this.nodeId,
-    ]);
+  createSession(record: SessionRecord): Promise<void> {
+    return this.#sessions.create(record);
   }
 
-  async getSession(sessionId: string): Promise<SessionRecord | undefined> {
-    if ((await this.#route(sessionId)) === 'offline') return this.#fallback.getSession(sessionId);
-    const redis = await this.#redis();
-    const fields = new Map(Object.entries(await redis.hgetall(`${this.#prefix}session:${sessionId}`)));
-    if (fields.size === 0 || fields.has('gone')) return undefined;
-    const record = decodeSession(fields);
-    const isExpired =
-      record.nodeId === undefined && record.expiresAt !== undefined && record.expiresAt <= Date.now();
-    return isExpired ? undefined : record;
+  getSession(sessionId: string): Promise<SessionRecord | undefined> {
+    return this.#sessions.get(sessionId);
   }
 
-  async attachSession(sessionId: string): Promise<SessionRecord | undefined> {
-    if ((await this.#route(sessionId)) === 'offline') return this.#fallback.attachSession(sessionId);
-    const redis = await this.#redis();
-    const reply = (await ATTACH_SESSION.run(redis, [this.#prefix, sessionId, this.nodeId, Date.now()])) as
-      [string[], string[]] | null;
-    if (reply === null) return undefined;
-    const fields = fieldsOf(reply[0]);
-    const before = decodeSession(fields);
-    const rooms = new Map<string, HeldMembership>();
-    for (let i = 0; i + 1 < reply[1].length; i += 2) {
-      const value = reply[1][i + 1] ?? '';
-      rooms.set(reply[1][i] ?? '', { nicknameKey: decodeMember(value).member.nicknameKey, value });
-    }
-    const record = { ...this.#withoutFailure(before), nodeId: this.nodeId, expiresAt: undefined };
-    // Held from the acknowledged seq, so the read-back below mirrors every unacknowledged frame: an outage
-    // or a Redis data loss can then be bridged from this node's copy. It also catches a frame stored
-    // between the attach and our hold, whose PUBLISH came before we held the session.
-    this.#held.hold(record, Number(fields.get('ack') ?? '0'), rooms);
-    this.#held.refill(sessionId);
-    return before;
+  attachSession(sessionId: string): Promise<SessionRecord | undefined> {
+    return this.#sessions.attach(sessionId);
   }
 
-  async detachSession(sessionId: string, expiresAt: number): Promise<void> {
-    if ((await this.#route(sessionId)) === 'offline') {
-      this.#fallback.detachSession(sessionId, expiresAt);
-      return;
-    }
-    const redis = await this.#redis();
-    this.#held.release(sessionId);
-    await DETACH_SESSION.run(redis, [
-      this.#prefix,
-      sessionId,
-      Math.floor(expiresAt),
-      this.#options.retentionMs,
-      this.nodeId,
-    ]);
+  detachSession(sessionId: string, expiresAt: number): Promise<void> {
+    return this.#sessions.detach(sessionId, expiresAt);
   }
 
-  async updateSession(
+  updateSession(
     sessionId: string,
     patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>,
   ): Promise<void> {
-    if ((await this.#route(sessionId)) === 'offline') {
-      this.#fallback.updateSession(sessionId, patch);
-      return;
-    }
-    const redis = await this.#redis();
-    const rooms = patch.rooms === undefined ? '' : JSON.stringify(patch.rooms);
-    const lastClientId = patch.lastClientId === undefined ? '' : String(patch.lastClientId);
-    await UPDATE_SESSION.run(redis, [this.#prefix, sessionId, rooms, lastClientId]);
-    const held = this.#held.get(sessionId);
-    if (held !== undefined) held.record = { ...held.record, ...patch };
+    return this.#sessions.update(sessionId, patch);
   }
 
-  async deleteSession(sessionId: string): Promise<void> {
-    const redis = await this.#redis();
-    this.#held.release(sessionId);
-    await DELETE_SESSION.run(redis, [this.#prefix, sessionId]);
+  deleteSession(sessionId: string): Promise<void> {
+    return this.#sessions.delete(sessionId);
   }
 
-  async expiredSessions(now: number): Promise<readonly SessionRecord[]> {
-    const redis = await this.#redis();
-    const claimUntil = Math.floor(now) + this.#options.expiryClaimMs;
-    const reply = (await CLAIM_EXPIRED.run(redis, [
-      this.#prefix,
-      Math.floor(now),
-      claimUntil,
-      EXPIRY_BATCH,
-    ])) as string[][];
-    return reply.map((flat) => decodeSession(fieldsOf(flat)));
+  expiredSessions(now: number): Promise<readonly SessionRecord[]> {
+    return this.#sessions.claimExpired(now);
   }
 
   // ---- delivery ----
@@ -374,11 +304,6 @@ export class RedisClusterBus implements ClusterBus {
       Math.floor(afterSeq),
     ])) as string[];
     return frames.map(entryOf);
-  }
-
-  #withoutFailure(record: SessionRecord): SessionRecord {
-    const { failedNodeId: _failedNodeId, ...rest } = record;
-    return rest;
   }
 
   #limitsOrThrow(): ClusterBusLimits {

@@ -97,6 +97,10 @@ export class GroupScreen implements Screen {
       media.trackReplaced.add(() => this.#selfTile.showStream(media.stream)),
     );
     this.#sync();
+    // Take the seat only now that the PeerManager listens: members offer as soon as they see it.
+    client.updateMetadata({ status: 'busy', extra: { group: true } }, room).catch(() => {
+      announcer.announce('Could not join the group call. Leave and try again.', 'error');
+    });
     void media.start().then(() => {
       this.#isMediaReady = true;
       this.#selfTile.showStream(media.stream);

@@ -4,8 +4,13 @@
  * `peer-left`). All of them go through `ClusterBus.deliver`, so they are sequenced and replayed on resume
  * like signals: a peer that was away still ends up with the right picture.
  *
- * Invariant: the roster is appended to the joiner's outbox before any member hears of the joiner, so a
- * member who signals the joiner at once cannot overtake the joiner's roster.
+ * Invariants:
+ * - The roster is appended to the joiner's outbox before any member hears of the joiner, so a member who
+ *   signals the joiner at once cannot overtake the joiner's roster.
+ * - The joiner's view ends equal to the room. Between `joinRoom` and the roster's append, another member's
+ *   diff may reach the joiner's outbox first (a later joiner's `peer-joined`, on Redis a round trip away), and
+ *   the roster, which the client applies by replacing its list, would erase it. So once the roster is in,
+ *   the room is read again and the joiner is sent a diff for every difference (see `#reconcile`).
  */
 import {
   validateNickname,
@@ -120,6 +125,7 @@ export class Presence {
       }
       return { ok: false, code: roster.code, message: 'the roster could not be queued: the outbox is full' };
     }
+    await this.#reconcile(subject.peerId, room, others);
     if (isNew)
       await this.#fanOut(others, (to) => ({ type: 'peer-joined', room, peer: toPeerInfo(self, to) }));
     return { ok: true, responseSeq: roster.seq };
@@ -193,6 +199,38 @@ export class Presence {
     }
   }
 
+  /**
+   * Bring the joiner `peerId`, just sent a roster listing `told`, up to date with the room as it is now:
+   * anything that changed since the roster's snapshot may have been announced to it before the roster
+   * (and erased by it). A diff that also arrives from the member's own change is harmless: the client
+   * applies joins and updates as upserts, and a departure of a peer it no longer lists as a no-op.
+   */
+  async #reconcile(peerId: string, room: string, told: readonly RoomMember[]): Promise<void> {
+    const members = await this.#bus.roomMembers(room);
+    if (!members.some((m) => m.peerId === peerId)) return; // removed meanwhile: its `left` says so
+    const unseen = new Map(told.map((m) => [m.peerId, m]));
+    const frames: Parameters<ClusterBus['deliver']>[1][] = [];
+    for (const member of members) {
+      if (member.peerId === peerId) continue;
+      const before = unseen.get(member.peerId);
+      unseen.delete(member.peerId);
+      if (before === undefined)
+        frames.push({ type: 'peer-joined', room, peer: toPeerInfo(member, peerId) });
+      else if (!isSameMember(before, member))
+        frames.push({ type: 'peer-updated', room, peer: toPeerInfo(member, peerId) });
+    }
+    // Its true reason went out with its own `peer-left`, possibly before the roster; `left` is the neutral one.
+    for (const gone of unseen.values())
+      frames.push({ type: 'peer-left', room, peerId: gone.peerId, reason: 'left' });
+    for (const frame of frames) {
+      const result = await this.#bus.deliver(peerId, frame);
+      if (!result.ok) {
+        if (result.code === 'OUTBOX_FULL') this.#onOutboxFull(peerId);
+        return;
+      }
+    }
+  }
+
   async #announceLeft(room: string, peerId: string, reason: LeftReason): Promise<void> {
     const members = await this.#bus.roomMembers(room);
     await this.#fanOut(members, () => ({ type: 'peer-left', room, peerId, reason }));
@@ -228,6 +266,11 @@ export class Presence {
     }
     return { ok: true, metadata: clean, nicknameKey: nickname.key };
   }
+}
+
+/** Whether a member's presence (state and metadata) is unchanged between two reads. */
+function isSameMember(a: RoomMember, b: RoomMember): boolean {
+  return a.state === b.state && JSON.stringify(a.metadata) === JSON.stringify(b.metadata);
 }
 
 function refusal(code: 'NICKNAME_TAKEN' | 'ROOM_FULL' | 'NOT_IN_ROOM', room: string): RequestOutcome {
