@@ -31,6 +31,14 @@ describe.skipIf(!hasChromium())('signaling reconnect during a call', () => {
     app = await startWebApp({ viaProxy: true });
     ada = await openPerson(`${app.origin}/`);
     bob = await openPerson(`${app.origin}/`);
+  });
+
+  afterAll(async () => {
+    await Promise.all([ada, bob].map((person) => person.close()));
+    await app.close();
+  });
+
+  it('keeps the call going while the banner shows the reconnect, then hides it', async () => {
     await joinRoom(ada.page, 'Ada', 'resilience');
     await joinRoom(bob.page, 'Bob', 'resilience');
     await contact(ada.page, 'Bob').getByRole('button', { name: 'Call Bob' }).click();
@@ -40,14 +48,7 @@ describe.skipIf(!hasChromium())('signaling reconnect during a call', () => {
       .click();
     await waitForPlayingVideo(ada.page, '[data-testid="remote-video"]');
     await waitForPlayingVideo(bob.page, '[data-testid="remote-video"]');
-  });
 
-  afterAll(async () => {
-    await Promise.all([ada, bob].map((person) => person.close()));
-    await app.close();
-  });
-
-  it('keeps the call going while the banner shows the reconnect, then hides it', async () => {
     const proxy = app.proxy!;
     proxy.block();
     expect(proxy.destroyAll()).toBeGreaterThanOrEqual(2);

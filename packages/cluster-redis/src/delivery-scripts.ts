@@ -9,10 +9,14 @@
 import { RedisScript } from './redis-script.js';
 
 /**
- * ARGV: P, peerId, frameJsonWithoutOpeningBrace, maxOutbox, nodeId, now, originSessionId|'', originRequestId.
+ * ARGV: P, peerId, frameJsonWithoutOpeningBrace, maxOutbox, nodeId, now, originSessionId|'', originRequestId,
+ * hasPrecondition ('1'|'0'), then the rooms of `requireSharedRoomWith`.
  * With an origin, raises that session's `lci` to the request id in the same step, so a crash of the origin's
  * node between this append and its ack cannot make the client's resend deliver the frame twice.
- * Returns {0} for PEER_NOT_FOUND, {-1} for OUTBOX_FULL, else {seq, sessionId, holderNodeId or ''}.
+ * The shared-room check runs in the same step as the append, so a target leaving the room cannot slip
+ * between the relay's policy check and the append (and the relay needs one round trip, not three).
+ * Returns {0} for PEER_NOT_FOUND, {-2} for SIGNAL_FORBIDDEN, {-1} for OUTBOX_FULL (checked in that order),
+ * else {seq, sessionId, holderNodeId or ''}.
  * Wakes the holder with ONE publish to its own channel, and none when the holder is the caller (the caller
  * wakes itself without the round trip) or when nobody holds the session (the frame waits for a resume).
  */
@@ -24,6 +28,16 @@ local sk = P .. 'session:' .. sid
 local f = redis.call('HMGET', sk, 'seq', 'ack', 'node', 'exp', 'gone')
 if (not f[1]) or f[5] then return {0} end
 if (not f[3]) and f[4] and tonumber(f[4]) <= now then return {0} end
+if ARGV[9] == '1' then
+  local shared = false
+  for i = 10, #ARGV do
+    if redis.call('HEXISTS', P .. 'room:' .. ARGV[i], ARGV[2]) == 1 then
+      shared = true
+      break
+    end
+  end
+  if not shared then return {-2} end
+end
 if tonumber(f[1]) - tonumber(f[2]) >= tonumber(ARGV[4]) then return {-1} end
 if ARGV[7] ~= '' then
   local osk = P .. 'session:' .. ARGV[7]

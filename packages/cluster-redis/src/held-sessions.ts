@@ -128,7 +128,7 @@ export class HeldSessions {
     }
     const seq = held.emitted + 1;
     const json = `{"seq":${seq},${JSON.stringify(frame).slice(1)}`;
-    const entry: OutboxEntry = { seq, json, frame: { ...frame, seq } as SequencedServerMessage };
+    const entry: OutboxEntry = { seq, json, frame: { ...frame, seq } };
     held.emitted = seq;
     held.unacked.push(entry);
     this.#emit(held.sessionId, [entry.frame]);
@@ -203,6 +203,10 @@ export class HeldSessions {
     if (held.early.size > 0) void this.#fill(held);
   }
 
+  #isStillFillable(held: HeldSession): boolean {
+    return this.#sessions.get(held.sessionId) === held && held.localBase === undefined;
+  }
+
   async #fill(held: HeldSession): Promise<void> {
     if (held.isFilling || held.localBase !== undefined) return;
     held.isFilling = true;
@@ -212,7 +216,8 @@ export class HeldSessions {
       // data), and delivery skips ahead rather than stall for good.
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const entries = await this.#read(held.sessionId, held.emitted);
-        if (this.#sessions.get(held.sessionId) !== held || held.localBase !== undefined) return;
+        // The session was released, or an outage began during the read: these seqs are no longer ours.
+        if (!this.#isStillFillable(held)) return;
         for (const entry of entries) if (entry.seq > held.emitted) held.early.set(entry.seq, entry);
         if (held.early.size === 0 || held.early.has(held.emitted + 1)) break;
         if (attempt === 1) {

@@ -13,7 +13,12 @@
  * delivery fails at once with CLUSTER_UNAVAILABLE, and the other operations throw it.
  */
 import { SwitchboardError, type UnsequencedServerMessage } from '@switchboard/protocol';
-import type { DeliverOrigin, DeliverResult, SessionRecord } from '@switchboard/server';
+import type {
+  DeliverOrigin,
+  DeliverPrecondition,
+  DeliverResult,
+  SessionRecord,
+} from '@switchboard/server';
 import type { HeldSession, HeldSessions, OutboxEntry } from './held-sessions.js';
 
 /** The error of an operation about a session this node does not hold, during an outage. */
@@ -34,15 +39,23 @@ export class OutageFallback {
     this.#nodeId = nodeId;
   }
 
-  /** Sequence a frame for a held peer here; a peer held elsewhere cannot be reached now. */
+  /**
+   * Sequence a frame for a held peer here; a peer held elsewhere cannot be reached now. The shared-room
+   * precondition is checked against the memberships mirrored in the held session, which cannot change
+   * during the outage (room changes need Redis).
+   */
   deliver(
     peerId: string,
     frame: UnsequencedServerMessage,
     origin: DeliverOrigin | undefined,
+    precondition: DeliverPrecondition | undefined,
     maxOutbox: number,
   ): DeliverResult {
     const target = this.#held.byPeer(peerId);
     if (target === undefined) return { ok: false, code: 'CLUSTER_UNAVAILABLE' };
+    const rooms = precondition?.requireSharedRoomWith;
+    if (rooms !== undefined && !rooms.some((room) => target.rooms.has(room)))
+      return { ok: false, code: 'SIGNAL_FORBIDDEN' };
     if (target.unacked.length >= maxOutbox) return { ok: false, code: 'OUTBOX_FULL' };
     // The DELIVER script raises the origin's lastClientId with the append; here the write-back carries it.
     const sender = origin === undefined ? undefined : this.#held.get(origin.sessionId);

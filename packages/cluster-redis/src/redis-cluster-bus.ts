@@ -22,6 +22,7 @@ import type {
   ClusterBusLimits,
   ClusterBusListener,
   DeliverOrigin,
+  DeliverPrecondition,
   DeliverResult,
   JoinRoomResult,
   RoomMember,
@@ -44,6 +45,11 @@ import { RedisRooms } from './redis-rooms.js';
 import { RedisSessions } from './redis-sessions.js';
 import { SESSION_OF_PEER } from './session-scripts.js';
 
+// Shared, immutable failure results: the relay's hot path allocates none.
+const PEER_NOT_FOUND: DeliverResult = { ok: false, code: 'PEER_NOT_FOUND' };
+const SIGNAL_FORBIDDEN: DeliverResult = { ok: false, code: 'SIGNAL_FORBIDDEN' };
+const OUTBOX_FULL: DeliverResult = { ok: false, code: 'OUTBOX_FULL' };
+
 /**
  * A `ClusterBus` on Redis, for running several Switchboard nodes behind one address.
  *
@@ -54,6 +60,8 @@ import { SESSION_OF_PEER } from './session-scripts.js';
 export class RedisClusterBus implements ClusterBus {
   /** This node's id, unique in the cluster. */
   readonly nodeId: string;
+  /** `deliver()` checks `requireSharedRoomWith` inside the DELIVER script, atomically with the append. */
+  readonly hasDeliverPreconditions = true;
   readonly #options: ResolvedRedisClusterBusOptions;
   readonly #prefix: string;
   readonly #held: HeldSessions;
@@ -205,10 +213,11 @@ export class RedisClusterBus implements ClusterBus {
     peerId: string,
     frame: UnsequencedServerMessage,
     origin?: DeliverOrigin,
+    precondition?: DeliverPrecondition,
   ): Promise<DeliverResult> {
     const { maxOutbox } = this.#limitsOrThrow();
     if ((await this.#gate.route(true)) === 'offline')
-      return this.#fallback.deliver(peerId, frame, origin, maxOutbox);
+      return this.#fallback.deliver(peerId, frame, origin, precondition, maxOutbox);
     const redis = await this.#redis();
     // Serialised once here; the script prepends `{"seq":N,` so Redis never parses the payload.
     const body = JSON.stringify(frame).slice(1);
@@ -221,10 +230,11 @@ export class RedisClusterBus implements ClusterBus {
       Date.now(),
       origin?.sessionId ?? '',
       origin?.requestId ?? 0,
+      precondition?.requireSharedRoomWith === undefined ? '0' : '1',
+      ...(precondition?.requireSharedRoomWith ?? []),
     ])) as [number, string?, string?];
     const [seq, sessionId = '', holder = ''] = reply;
-    if (seq === 0) return { ok: false, code: 'PEER_NOT_FOUND' };
-    if (seq === -1) return { ok: false, code: 'OUTBOX_FULL' };
+    if (seq <= 0) return seq === 0 ? PEER_NOT_FOUND : seq === -1 ? OUTBOX_FULL : SIGNAL_FORBIDDEN;
     const sender = origin === undefined ? undefined : this.#held.get(origin.sessionId);
     if (sender !== undefined && origin !== undefined && origin.requestId > sender.record.lastClientId) {
       sender.record = { ...sender.record, lastClientId: origin.requestId };

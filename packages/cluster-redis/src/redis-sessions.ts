@@ -52,7 +52,6 @@ export class RedisSessions {
     this.#ctx = context;
   }
 
-
   async create(record: SessionRecord): Promise<void> {
     const redis = await this.#ctx.redis();
     // Held first: no frame can be addressed to a peer nobody knows yet, so nothing arrives too early.
@@ -84,8 +83,12 @@ export class RedisSessions {
   async attach(sessionId: string): Promise<SessionRecord | undefined> {
     if ((await this.#ctx.route(sessionId)) === 'offline') return this.#ctx.fallback.attachSession(sessionId);
     const redis = await this.#ctx.redis();
-    const reply = (await ATTACH_SESSION.run(redis, [this.#ctx.prefix, sessionId, this.#ctx.nodeId, Date.now()])) as
-      [string[], string[]] | null;
+    const reply = (await ATTACH_SESSION.run(redis, [
+      this.#ctx.prefix,
+      sessionId,
+      this.#ctx.nodeId,
+      Date.now(),
+    ])) as [string[], string[]] | null;
     if (reply === null) return undefined;
     const fields = fieldsOf(reply[0]);
     const before = decodeSession(fields);

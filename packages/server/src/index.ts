@@ -50,6 +50,7 @@ export type {
   RoomMember,
   DeliverResult,
   DeliverOrigin,
+  DeliverPrecondition,
   JoinRoomResult,
   UpdateMemberResult,
 } from './bus/cluster-bus.js';

@@ -299,6 +299,67 @@ export function clusterBusContract(name: string, makeCluster: () => Promise<Cont
       });
     });
 
+    describe('delivery preconditions (buses with hasDeliverPreconditions)', () => {
+      it('appends only to a member of one of the required rooms, checked with the append', async (context) => {
+        const a = await node();
+        const b = await node();
+        if (b.bus.hasDeliverPreconditions !== true) return context.skip();
+        const sender = await session(b.bus);
+        const target = await session(a.bus);
+        await a.bus.joinRoom('shared', member(target, 'target'));
+        const origin = { sessionId: sender.sessionId, requestId: 7 };
+        const forbidden = { ok: false, code: 'SIGNAL_FORBIDDEN' };
+        expect(
+          await b.bus.deliver(target.peerId, signal(1), origin, { requireSharedRoomWith: ['other'] }),
+        ).toEqual(forbidden);
+        expect(await b.bus.deliver(target.peerId, signal(2), origin, { requireSharedRoomWith: [] })).toEqual(
+          forbidden,
+        );
+        // A refused delivery appends nothing and does not count as the origin's request being done.
+        expect(await b.bus.readOutbox(target.sessionId, 0)).toEqual([]);
+        expect((await b.bus.getSession(sender.sessionId))?.lastClientId).toBe(0);
+        const shared = { requireSharedRoomWith: ['other', 'shared'] };
+        expect(await b.bus.deliver(target.peerId, signal(3), undefined, shared)).toEqual({
+          ok: true,
+          seq: 1,
+        });
+        const woken = await a.listener.next((e) => e.kind === 'deliver' && e.sessionId === target.sessionId);
+        expect(woken).toMatchObject({ frames: [{ seq: 1, data: 3 }] });
+      });
+
+      it('checks the peer before the rooms, counts a reconnecting member, and not one that left', async (context) => {
+        const { bus } = await node();
+        if (bus.hasDeliverPreconditions !== true) return context.skip();
+        const shared = { requireSharedRoomWith: ['r'] };
+        expect(await bus.deliver('nobody', signal(1), undefined, shared)).toEqual({
+          ok: false,
+          code: 'PEER_NOT_FOUND',
+        });
+        const target = await session(bus, { rooms: ['r'] });
+        await bus.joinRoom('r', member(target, 'target'));
+        await bus.detachSession(target.sessionId, Date.now() + 60_000);
+        expect(await bus.deliver(target.peerId, signal(2), undefined, shared)).toEqual({ ok: true, seq: 1 });
+        await bus.leaveRoom('r', target.peerId);
+        expect(await bus.deliver(target.peerId, signal(3), undefined, shared)).toEqual({
+          ok: false,
+          code: 'SIGNAL_FORBIDDEN',
+        });
+      });
+
+      it('refuses with SIGNAL_FORBIDDEN before OUTBOX_FULL', async (context) => {
+        const { bus } = await node();
+        if (bus.hasDeliverPreconditions !== true) return context.skip();
+        const target = await session(bus);
+        for (let n = 1; n <= CONTRACT_LIMITS.maxOutbox; n += 1) await bus.deliver(target.peerId, signal(n));
+        expect(
+          await bus.deliver(target.peerId, signal(0), undefined, { requireSharedRoomWith: ['r'] }),
+        ).toEqual({
+          ok: false,
+          code: 'SIGNAL_FORBIDDEN',
+        });
+      });
+    });
+
     describe('rooms', () => {
       it('returns the members before the join, and lists members in join order', async () => {
         const { bus } = await node();

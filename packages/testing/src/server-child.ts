@@ -22,6 +22,8 @@ export interface ServerChild {
   stderr(): string;
   /** SIGTERM, then wait for the exit. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: nothing is flushed or drained), then wait for the exit. */
+  kill(): Promise<number | null>;
 }
 
 /**
@@ -76,6 +78,10 @@ export async function startServerChild(options: Record<string, unknown> = {}): P
     stderr: () => stderr,
     stop: async () => {
       if (isRunning) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      if (isRunning) child.kill('SIGKILL');
       return exited;
     },
   };

@@ -149,7 +149,9 @@ export class RoomCalls {
       name,
       () => {
         this.#ringing = undefined;
-        call.accept(this.#outgoingStream());
+        // No stream here: the callee's media follows once the caller's offer has connected the link
+        // (see #onActive), so the two sides never offer at the same moment.
+        call.accept();
       },
       () => {
         this.#ringing = undefined;
@@ -208,8 +210,22 @@ export class RoomCalls {
     const link: PeerLink = call.link;
     view.setStatus('Connecting…');
     view.attachLink(link);
-    // The SDK's Call added the stream on accept; from here on, follow device switches and screen shares.
-    dispose.push(sendLocalMedia(link, this.#options.media, true));
+    if (call.direction === 'outgoing') {
+      // The SDK's Call added the stream on accept; from here on, follow device switches and screen shares.
+      dispose.push(sendLocalMedia(link, this.#options.media, true));
+    } else {
+      // The callee answers the caller's offer first and adds its own media as a second negotiation:
+      // both sides offering at once on accept sometimes left the link stuck (see the report on the SDK).
+      let stopSending = (): void => undefined;
+      const offConnected = link.once('connected', () => {
+        stopSending = sendLocalMedia(link, this.#options.media);
+      });
+      if (link.isConnected) {
+        offConnected();
+        stopSending = sendLocalMedia(link, this.#options.media);
+      }
+      dispose.push(offConnected, () => stopSending());
+    }
     const onState = (): void => {
       const ice = link.state.iceConnectionState;
       if (ice === 'connected' || ice === 'completed') view.markConnected();

@@ -72,13 +72,31 @@ export interface DeliverOrigin {
 }
 
 /**
+ * A condition `deliver()` checks in the same atomic step as the append, so the relay decides "may this
+ * signal go?" and "append it" in one bus round trip instead of three (find the session, read it, deliver).
+ */
+export interface DeliverPrecondition {
+  /**
+   * The target peer must be a member of at least one of these rooms, as `joinRoom`/`leaveRoom` left the
+   * room (a `reconnecting` member counts). Otherwise nothing is appended, no node is woken, the origin is not
+   * recorded, and the result is `SIGNAL_FORBIDDEN`. An empty list never matches. The relay passes the
+   * sender's own rooms: that is the default, same-room, signal policy.
+   */
+  readonly requireSharedRoomWith?: readonly string[];
+}
+
+/**
  * How a delivery ended. `CLUSTER_UNAVAILABLE`: the bus cannot reach its shared store and the target is not
  * held on this node, so it can be neither found nor reached now (a distributed bus during an outage; it
- * fails at once rather than wait, and is no claim that the peer does not exist).
+ * fails at once rather than wait, and is no claim that the peer does not exist). `SIGNAL_FORBIDDEN`: a
+ * `DeliverPrecondition` did not hold (only a bus with `hasDeliverPreconditions` returns it).
  */
 export type DeliverResult =
   | { readonly ok: true; readonly seq: number }
-  | { readonly ok: false; readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' | 'CLUSTER_UNAVAILABLE' };
+  | {
+      readonly ok: false;
+      readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' | 'CLUSTER_UNAVAILABLE' | 'SIGNAL_FORBIDDEN';
+    };
 
 export type JoinRoomResult =
   | { readonly ok: true; readonly members: readonly RoomMember[] }
@@ -127,6 +145,12 @@ export interface ClusterBus {
   readonly nodeId: string;
   /** Whether the bus can serve cluster operations now (feeds `/readyz`). */
   readonly isReady: boolean;
+  /**
+   * Whether `deliver()` honours its `precondition` argument (see `DeliverPrecondition`). Optional, so buses
+   * written before it stay valid: a bus without it is never given a precondition, and the relay checks the
+   * signal policy itself from `sessionOfPeer` and `getSession` before delivering.
+   */
+  readonly hasDeliverPreconditions?: boolean;
 
   /** Connect, subscribe and start heartbeating. Must be called once before anything else. */
   start(listener: ClusterBusListener, limits: ClusterBusLimits): Promise<void>;
@@ -165,9 +189,17 @@ export interface ClusterBus {
   sessionOfPeer(peerId: string): Promise<string | undefined>;
   /**
    * Append a frame to the outbox of the session owning `peerId`, stamping its seq, then wake the node that
-   * holds its socket. Fails with PEER_NOT_FOUND at once when there is no such peer.
+   * holds its socket. In one atomic step, checked in this order: no such (live) peer -> PEER_NOT_FOUND;
+   * a `precondition` that does not hold -> SIGNAL_FORBIDDEN; outbox at `maxOutbox` -> OUTBOX_FULL; else
+   * append (and record `origin`). A failure appends nothing and wakes nobody. `precondition` is passed only
+   * when `hasDeliverPreconditions` is true.
    */
-  deliver(peerId: string, frame: UnsequencedServerMessage, origin?: DeliverOrigin): Promise<DeliverResult>;
+  deliver(
+    peerId: string,
+    frame: UnsequencedServerMessage,
+    origin?: DeliverOrigin,
+    precondition?: DeliverPrecondition,
+  ): Promise<DeliverResult>;
   /** Outbox frames with seq > `afterSeq`, in order (for replay on resume). */
   readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]>;
   /** Drop outbox frames with seq <= `seq` (the client acknowledged them). */

@@ -16,12 +16,19 @@ import type {
   ClusterBus,
   ClusterBusLimits,
   ClusterBusListener,
+  DeliverOrigin,
+  DeliverPrecondition,
   DeliverResult,
   JoinRoomResult,
   RoomMember,
   SessionRecord,
   UpdateMemberResult,
 } from './cluster-bus.js';
+
+// Shared, immutable failure results: the relay's hot path allocates none.
+const PEER_NOT_FOUND: DeliverResult = { ok: false, code: 'PEER_NOT_FOUND' };
+const SIGNAL_FORBIDDEN: DeliverResult = { ok: false, code: 'SIGNAL_FORBIDDEN' };
+const OUTBOX_FULL: DeliverResult = { ok: false, code: 'OUTBOX_FULL' };
 
 /** Options of a hub (the shared state of in-process nodes). */
 export interface InMemoryClusterHubOptions {
@@ -187,12 +194,18 @@ export class InMemoryClusterHub {
   }
 
   /** @internal */
-  deliver(peerId: string, frame: UnsequencedServerMessage): DeliverResult {
+  deliver(
+    peerId: string,
+    frame: UnsequencedServerMessage,
+    precondition: DeliverPrecondition | undefined,
+  ): DeliverResult {
     const sessionId = this.#sessionByPeer.get(peerId);
     const stored = sessionId === undefined ? undefined : this.live(sessionId);
-    if (sessionId === undefined || stored === undefined) return { ok: false, code: 'PEER_NOT_FOUND' };
+    if (sessionId === undefined || stored === undefined) return PEER_NOT_FOUND;
+    const rooms = precondition?.requireSharedRoomWith;
+    if (rooms !== undefined && !this.#isMemberOfAny(peerId, rooms)) return SIGNAL_FORBIDDEN;
     const stamped = stored.outbox.append(frame);
-    if (stamped === undefined) return { ok: false, code: 'OUTBOX_FULL' };
+    if (stamped === undefined) return OUTBOX_FULL;
     const nodeId = stored.record.nodeId;
     const node = nodeId === undefined ? undefined : this.#nodes.get(nodeId);
     if (node?.isAlive === true) node.listener.onDeliver(sessionId, [stamped]);
@@ -212,6 +225,11 @@ export class InMemoryClusterHub {
   /** @internal */
   get rooms(): RoomRegistry {
     return this.#rooms;
+  }
+
+  #isMemberOfAny(peerId: string, rooms: readonly string[]): boolean {
+    for (const room of rooms) if (this.#rooms.member(room, peerId) !== undefined) return true;
+    return false;
   }
 
   #setState(record: SessionRecord, state: RoomMember['state']): void {
@@ -259,6 +277,9 @@ export class InMemoryClusterBus implements ClusterBus {
     this.nodeId = options.nodeId ?? randomUUID();
     this.hub = options.hub ?? new InMemoryClusterHub();
   }
+
+  /** `deliver()` checks `requireSharedRoomWith` against the hub's rooms, in the same synchronous step. */
+  readonly hasDeliverPreconditions = true;
 
   /** Always ready once started: there is nothing outside the process to lose. */
   get isReady(): boolean {
@@ -319,8 +340,14 @@ export class InMemoryClusterBus implements ClusterBus {
     return Promise.resolve(this.hub.sessionOfPeer(peerId));
   }
 
-  deliver(peerId: string, frame: UnsequencedServerMessage): Promise<DeliverResult> {
-    return Promise.resolve(this.hub.deliver(peerId, frame));
+  deliver(
+    peerId: string,
+    frame: UnsequencedServerMessage,
+    _origin?: DeliverOrigin,
+    precondition?: DeliverPrecondition,
+  ): Promise<DeliverResult> {
+    // No origin to record: an in-process bus dies with its node, and with it every session it could dedupe.
+    return Promise.resolve(this.hub.deliver(peerId, frame, precondition));
   }
 
   readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]> {

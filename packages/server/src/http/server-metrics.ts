@@ -1,6 +1,10 @@
 /**
  * The server's Prometheus metrics, on a registry of its own (never prom-client's global one, so several
  * servers in one process, as in tests, do not collide).
+ *
+ * Everything is named `switchboard_*`: prom-client's process and Node.js metrics too
+ * (`switchboard_process_cpu_seconds_total`, `switchboard_nodejs_eventloop_lag_seconds`), since their own
+ * names already start with `process_`/`nodejs_`.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -33,8 +37,6 @@ export class ServerMetrics {
   readonly registry = new Registry();
   /** Signals appended to a target's outbox. */
   readonly signalsRelayed: Counter;
-  /** Frames received from clients. */
-  readonly framesReceived: Counter;
   /** Error frames sent, by code. */
   readonly errors: Counter<'code'>;
   /** Limit hits, by limit. */
@@ -42,15 +44,10 @@ export class ServerMetrics {
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     this.signalsRelayed = new Counter({
       name: 'switchboard_signals_relayed_total',
       help: 'Signals accepted into a target outbox',
-      registers,
-    });
-    this.framesReceived = new Counter({
-      name: 'switchboard_frames_received_total',
-      help: 'Frames received',
       registers,
     });
     this.errors = new Counter({
@@ -90,16 +87,16 @@ export class ServerMetrics {
       },
     });
     new Gauge({
-      name: 'switchboard_outbox_frames',
-      help: 'Unacknowledged outbox frames summed over the sessions of this node',
+      name: 'switchboard_outbox_depth_frames',
+      help: 'Outbox depth: unacknowledged frames summed over the sessions of this node',
       registers,
       collect() {
         this.set(source.outbox().total);
       },
     });
     new Gauge({
-      name: 'switchboard_outbox_max_depth',
-      help: 'Largest unacknowledged outbox among the sessions of this node',
+      name: 'switchboard_outbox_depth_max_frames',
+      help: 'Outbox depth of the deepest session of this node, in unacknowledged frames',
       registers,
       collect() {
         this.set(source.outbox().max);

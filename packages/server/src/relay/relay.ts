@@ -1,14 +1,24 @@
 /**
  * The relay: routes one signal to one peer. It stamps `from` with the sender's own peer id (the client
- * frame has no `from` field at all: the schema refuses one), asks the signal policy, and appends the frame
+ * frame has no `from` field at all: the schema refuses one), applies the signal policy, and appends the frame
  * to the target's outbox. It never looks inside `data`: offers, answers, candidates and call control are
  * all the same opaque value to it, already size-capped by `maxFrameBytes` at the edge.
  *
  * A target that does not exist fails at once with PEER_NOT_FOUND (PeerServer's clients learn it only from
  * a timeout).
+ *
+ * Cost: this is the hot path, so a signal costs one bus call. The built-in policies need nothing from the
+ * target but its rooms, which the bus checks atomically with the append (`requireSharedRoomWith`: the
+ * sender's rooms, known here). Only a plugged-in policy, which may want the target's identity, or a bus
+ * without `hasDeliverPreconditions`, pays for reading the target's session first.
  */
-import type { ClusterBus, DeliverOrigin } from '../bus/cluster-bus.js';
-import type { SignalPolicy, SignalParty } from '../auth/signal-policy.js';
+import type { ClusterBus, DeliverOrigin, DeliverResult } from '../bus/cluster-bus.js';
+import {
+  OpenSignalPolicy,
+  SameRoomSignalPolicy,
+  type SignalParty,
+  type SignalPolicy,
+} from '../auth/signal-policy.js';
 import type { RequestOutcome } from '../rooms/presence.js';
 
 const OK: RequestOutcome = { ok: true };
@@ -19,10 +29,19 @@ const FORBIDDEN: RequestOutcome = {
   message: 'you share no room with this peer',
 };
 const FULL: RequestOutcome = { ok: false, code: 'OUTBOX_FULL', message: "the peer's outbox is full" };
+const UNAVAILABLE: RequestOutcome = {
+  ok: false,
+  code: 'CLUSTER_UNAVAILABLE',
+  message: 'the peer cannot be reached while the cluster store is unreachable; retry',
+};
+
+/** How the policy is applied: by the bus, atomically (`any`, `same-room`), or here, after a read (`read`). */
+type PolicyCheck = 'any' | 'same-room' | 'read';
 
 export class Relay {
   readonly #bus: ClusterBus;
   readonly #policy: SignalPolicy;
+  readonly #check: PolicyCheck;
   readonly #onRelayed: () => void;
 
   /** @param onRelayed called once per signal accepted into an outbox (metrics) */
@@ -30,6 +49,10 @@ export class Relay {
     this.#bus = bus;
     this.#policy = policy;
     this.#onRelayed = onRelayed;
+    // Exact classes only: a subclass may have overridden `mayRelay`.
+    const isOpen = policy.constructor === OpenSignalPolicy;
+    const isSameRoom = policy.constructor === SameRoomSignalPolicy && bus.hasDeliverPreconditions === true;
+    this.#check = isOpen ? 'any' : isSameRoom ? 'same-room' : 'read';
   }
 
   /**
@@ -42,22 +65,42 @@ export class Relay {
     data: unknown,
     origin?: DeliverOrigin,
   ): Promise<RequestOutcome> {
+    const frame = { type: 'signal', from: sender.peerId, data } as const;
+    let result: DeliverResult;
+    if (this.#check === 'any') {
+      result = await this.#bus.deliver(to, frame, origin);
+    } else if (this.#check === 'same-room') {
+      result = await this.#bus.deliver(to, frame, origin, { requireSharedRoomWith: sender.rooms });
+    } else {
+      const refusal = await this.#readAndCheck(sender, to);
+      if (refusal !== undefined) return refusal;
+      result = await this.#bus.deliver(to, frame, origin);
+    }
+    if (!result.ok) return outcomeOf(result.code);
+    this.#onRelayed();
+    return OK;
+  }
+
+  /** The policy asked with the target's stored record: two extra bus calls, for policies the bus cannot apply. */
+  async #readAndCheck(sender: SignalParty, to: string): Promise<RequestOutcome | undefined> {
     const sessionId = await this.#bus.sessionOfPeer(to);
     if (sessionId === undefined) return NOT_FOUND;
     const target = await this.#bus.getSession(sessionId);
     if (target === undefined) return NOT_FOUND;
-    if (
-      !this.#policy.mayRelay(sender, {
-        peerId: target.peerId,
-        identity: target.identity,
-        rooms: target.rooms,
-      })
-    ) {
+    const party = { peerId: target.peerId, identity: target.identity, rooms: target.rooms };
+    return this.#policy.mayRelay(sender, party) ? undefined : FORBIDDEN;
+  }
+}
+
+function outcomeOf(code: Extract<DeliverResult, { ok: false }>['code']): RequestOutcome {
+  switch (code) {
+    case 'PEER_NOT_FOUND':
+      return NOT_FOUND;
+    case 'SIGNAL_FORBIDDEN':
       return FORBIDDEN;
-    }
-    const result = await this.#bus.deliver(to, { type: 'signal', from: sender.peerId, data }, origin);
-    if (!result.ok) return result.code === 'OUTBOX_FULL' ? FULL : NOT_FOUND;
-    this.#onRelayed();
-    return OK;
+    case 'OUTBOX_FULL':
+      return FULL;
+    case 'CLUSTER_UNAVAILABLE':
+      return UNAVAILABLE;
   }
 }

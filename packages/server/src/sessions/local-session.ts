@@ -11,7 +11,7 @@
  * - `ack{id}` is sent only after `lastClientId` is persisted and every response frame of the acknowledged
  *   requests has been pushed, so a client never sees an ack overtake the error that answered a request.
  */
-import type { SequencedServerMessage } from '@switchboard/protocol';
+import type { ClientRequest, SequencedServerMessage } from '@switchboard/protocol';
 import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import type { ClusterBus } from '../bus/cluster-bus.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
@@ -25,6 +25,8 @@ export interface SessionHost {
   onSlowConsumer(session: LocalSession): void;
   /** A task threw: log it; the session carries on. */
   onTaskError(session: LocalSession, error: unknown): void;
+  /** Run one client request (queued with `enqueueRequest`). */
+  execute(session: LocalSession, request: ClientRequest): Promise<void>;
 }
 
 /** The fields a session is built from. */
@@ -38,6 +40,8 @@ export interface LocalSessionInit {
 }
 
 type Task = () => Promise<void>;
+/** A queued lifecycle step, or a client request kept as the message itself (no closure per request). */
+type QueuedWork = Task | ClientRequest;
 
 export class LocalSession {
   readonly sessionId: string;
@@ -60,7 +64,7 @@ export class LocalSession {
   client: AuthRequest = { token: undefined, remoteAddress: '', origin: undefined };
 
   readonly #host: SessionHost;
-  readonly #tasks: Task[] = [];
+  readonly #tasks: QueuedWork[] = [];
   #isRunning = false;
   #idleWaiters: (() => void)[] = [];
   #persistedClientId: number;
@@ -109,6 +113,12 @@ export class LocalSession {
     if (!this.#isRunning) void this.#run();
   }
 
+  /** Queue client request `request`, to run after everything queued before it. */
+  enqueueRequest(request: ClientRequest): void {
+    this.#tasks.push(request);
+    if (!this.#isRunning) void this.#run();
+  }
+
   /** Resolves when no task is queued or running. */
   whenIdle(): Promise<void> {
     if (!this.#isRunning) return Promise.resolve();
@@ -119,7 +129,8 @@ export class LocalSession {
     this.#isRunning = true;
     for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
       try {
-        await task();
+        if (typeof task === 'function') await task();
+        else await this.#host.execute(this, task);
       } catch (error) {
         this.#host.onTaskError(this, error);
       }

@@ -1,50 +1,38 @@
 /**
- * Session lifecycle on one node: hello, resume (on this node or taken over from another), the grace window
- * after a socket drops, expiry, bye and drain; and the execution of client requests in id order.
+ * Session lifecycle on one node: it owns the node's sessions and connections, answers the cluster bus's
+ * callbacks, and handles the endings (socket closed, bye, eviction, drain). The steps with more to them
+ * live beside it: establishing a session (session-handshake.ts), running client requests
+ * (request-executor.ts), and the end of the grace window (expiry-sweep.ts).
  *
  * Invariants:
  * - `#sessions` holds exactly the sessions whose socket is on this node, plus those whose detach is still
  *   running. Every lifecycle step of a session runs as a task on that session, never concurrently.
- * - A request id is executed at most once: ids <= `lastClientId` are acknowledged and dropped, and
- *   `lastClientId` is persisted before the session is detached, so a resume anywhere dedupes resends.
- * - A resume never silently loses state: it replays every frame after the client's `lastSeq`, or, when the
- *   session is gone, answers with a fresh session and `resumed: false`.
+ * - `lastClientId` is persisted before a session is detached, so a resume anywhere dedupes resends.
  */
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   CLOSE_CODES,
-  PROTOCOL_VERSION,
   type ClientRequest,
   type ErrorCode,
   type HelloMessage,
-  type LeftReason,
-  type Limits,
   type ResumeMessage,
   type SequencedServerMessage,
-  type WelcomeMessage,
 } from '@switchboard/protocol';
-import type { Authenticator, Principal } from '../auth/authenticator.js';
-import type { ClusterBus, ClusterBusListener, SessionRecord } from '../bus/cluster-bus.js';
+import type { AuthRequest, Authenticator } from '../auth/authenticator.js';
+import type { ClusterBus, ClusterBusListener } from '../bus/cluster-bus.js';
 import type { ResolvedServerOptions } from '../config/server-options.js';
-import type { IceServerProvider } from '../ice-server-provider.js';
-import { IceRefreshScheduler } from '../ice/ice-refresh-scheduler.js';
-import type { Presence, RequestOutcome } from '../rooms/presence.js';
-import type { Relay } from '../relay/relay.js';
 import type { ServerMetrics } from '../http/server-metrics.js';
+import type { IceServerProvider } from '../ice-server-provider.js';
+import type { Relay } from '../relay/relay.js';
+import type { Presence } from '../rooms/presence.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
-import type { AuthRequest } from '../auth/authenticator.js';
-import { authenticateSafely } from '../auth/authenticate-safely.js';
 import { Connection, type ConnectionHost } from './connection.js';
-import { LocalSession, type SessionHost } from './local-session.js';
-import {
-  hashResumeSecret,
-  newPeerId,
-  newResumeSecret,
-  newSessionId,
-  resumeSecretMatches,
-} from './session-secrets.js';
+import { ExpirySweep } from './expiry-sweep.js';
 import { limitOfCode } from './limit-of-code.js';
+import type { LocalSession } from './local-session.js';
+import { RequestExecutor } from './request-executor.js';
+import { SessionHandshake, type HandshakeHost } from './session-handshake.js';
 
 /** The collaborators of a session manager. */
 export interface SessionManagerDeps {
@@ -58,7 +46,7 @@ export interface SessionManagerDeps {
   readonly iceServers: IceServerProvider;
 }
 
-export class SessionManager implements ClusterBusListener, ConnectionHost, SessionHost {
+export class SessionManager implements ClusterBusListener, ConnectionHost, HandshakeHost {
   readonly bus: ClusterBus;
   readonly ackDelayMs: number;
   readonly maxBufferedBytes: number;
@@ -67,15 +55,11 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
   readonly messageBurst: number;
   readonly handshakeTimeoutMs: number;
   readonly #deps: SessionManagerDeps;
-  readonly #limits: Limits;
   readonly #sessions = new Map<string, LocalSession>();
   readonly #connections = new Set<Connection>();
-  /** Sessions detached by a node failure: when they expire, their reason is `node-failure`. */
-  readonly #failedSessions = new Set<string>();
-  /** Pushes fresh TURN credentials (`ice-servers`) to connected sessions before theirs expire. */
-  readonly #iceRefresh = new IceRefreshScheduler();
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #isSweeping = false;
+  readonly #handshake: SessionHandshake;
+  readonly #requests: RequestExecutor;
+  readonly #expiry: ExpirySweep;
   #isDraining = false;
 
   constructor(deps: SessionManagerDeps) {
@@ -88,17 +72,9 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
     this.messagesPerSecond = o.messagesPerSecond;
     this.messageBurst = o.messageBurst;
     this.handshakeTimeoutMs = o.handshakeTimeoutMs;
-    this.#limits = {
-      maxFrameBytes: o.maxFrameBytes,
-      messagesPerSecond: o.messagesPerSecond,
-      messageBurst: o.messageBurst,
-      maxRoomsPerSession: o.maxRoomsPerSession,
-      maxOutbox: o.maxOutbox,
-      maxPeersPerRoom: o.maxPeersPerRoom,
-      graceMs: o.graceMs,
-      pingIntervalMs: o.pingIntervalMs,
-      ackDelayMs: o.ackDelayMs,
-    };
+    this.#handshake = new SessionHandshake(deps, this, this.#sessions);
+    this.#requests = new RequestExecutor({ ...deps, countError: (code) => this.countError(code) });
+    this.#expiry = new ExpirySweep(deps, o.graceMs);
   }
 
   /** Sessions whose socket is on this node. */
@@ -118,9 +94,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
 
   /** Start the expiry sweep. */
   start(): void {
-    const every = Math.min(1000, Math.max(50, Math.floor(this.#deps.options.graceMs / 4)));
-    this.#sweepTimer = setInterval(() => void this.#sweep(), every);
-    this.#sweepTimer.unref();
+    this.#expiry.start();
   }
 
   /** A socket was accepted by the transport. */
@@ -151,7 +125,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
       { nodeId, sessions: sessionIds.length },
       'cluster node failed; its sessions are in their grace window',
     );
-    for (const id of sessionIds) this.#failedSessions.add(id);
+    this.#expiry.markFailed(sessionIds);
     void (async () => {
       for (const id of sessionIds) {
         const record = await this.bus.getSession(id);
@@ -166,260 +140,30 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
     this.#deps.logger.info({ ready }, 'cluster bus readiness changed');
   }
 
-  // ---- handshake -----------------------------------------------------------------------------------------
+  // ---- ConnectionHost, HandshakeHost ------------------------------------------------------------------------
 
-  async hello(connection: Connection, message: HelloMessage): Promise<void> {
-    const principal = await this.#admit(connection, message.v, message.token);
-    if (principal !== undefined) await this.#startFresh(connection, principal);
+  hello(connection: Connection, message: HelloMessage): Promise<void> {
+    return this.#handshake.hello(connection, message);
   }
 
-  async resume(connection: Connection, message: ResumeMessage): Promise<void> {
-    const principal = await this.#admit(connection, message.v, message.token);
-    if (principal === undefined) return;
-    const local = this.#sessions.get(message.sessionId);
-    if (local !== undefined) {
-      await new Promise<void>((resolve) =>
-        local.enqueue(() => this.#resumeAttached(connection, message, principal, local).finally(resolve)),
-      );
-      return;
-    }
-    const record = await this.bus.getSession(message.sessionId);
-    if (record === undefined) {
-      await this.#startFresh(connection, principal);
-      return;
-    }
-    if (!this.#mayResume(connection, record, message, principal)) return;
-    const before = await this.bus.attachSession(message.sessionId);
-    if (before === undefined) {
-      await this.#startFresh(connection, principal);
-      return;
-    }
-    const session = new LocalSession(this, { ...before, principal });
-    this.#sessions.set(session.sessionId, session);
-    await this.#completeResume(connection, session, message, before.nodeId === undefined);
+  resume(connection: Connection, message: ResumeMessage): Promise<void> {
+    return this.#handshake.resume(connection, message);
   }
 
-  async #resumeAttached(
-    connection: Connection,
-    message: ResumeMessage,
-    principal: Principal,
-    session: LocalSession,
-  ): Promise<void> {
-    const record = { resumeSecretHash: session.resumeSecretHash, identity: session.principal.identity };
-    if (!this.#mayResume(connection, record, message, principal)) return;
-    const previous = session.socket;
-    session.socket = undefined;
-    previous?.close(CLOSE_CODES.SESSION_REPLACED, 'SESSION_REPLACED');
-    const before = await this.bus.attachSession(session.sessionId);
-    if (before === undefined) {
-      this.#sessions.delete(session.sessionId);
-      await this.#startFresh(connection, principal);
-      return;
-    }
-    session.principal = principal;
-    this.#sessions.set(session.sessionId, session);
-    await this.#completeResume(connection, session, message, before.nodeId === undefined);
+  onResumed(sessionId: string): void {
+    this.#expiry.forget(sessionId);
   }
-
-  async #completeResume(
-    connection: Connection,
-    session: LocalSession,
-    message: ResumeMessage,
-    wasDetached: boolean,
-  ): Promise<void> {
-    await this.bus.ackOutbox(session.sessionId, message.lastSeq);
-    session.ackedSeq = Math.max(session.ackedSeq, message.lastSeq);
-    session.lastSentSeq = message.lastSeq;
-    session.resetAckSent();
-    const pending = await this.bus.readOutbox(session.sessionId, message.lastSeq);
-    this.#welcome(connection, session, message.resumeSecret, true, pending.at(-1)?.seq ?? message.lastSeq);
-    session.push(pending);
-    void session.fill();
-    this.#failedSessions.delete(session.sessionId);
-    if (wasDetached) await this.#deps.presence.announceState(session.peerId, session.rooms);
-  }
-
-  #mayResume(
-    connection: Connection,
-    record: Pick<SessionRecord, 'resumeSecretHash' | 'identity'>,
-    message: ResumeMessage,
-    principal: Principal,
-  ): boolean {
-    if (
-      resumeSecretMatches(message.resumeSecret, record.resumeSecretHash) &&
-      record.identity === principal.identity
-    )
-      return true;
-    connection.sendError('RESUME_FORBIDDEN', 'this session cannot be resumed with these credentials');
-    return false;
-  }
-
-  /** Version, drain and authentication checks common to hello and resume. */
-  async #admit(connection: Connection, v: number, token: string | undefined): Promise<Principal | undefined> {
-    if (v !== PROTOCOL_VERSION) {
-      connection.fail(
-        'UNSUPPORTED_VERSION',
-        `protocol version ${v} is not supported; use ${PROTOCOL_VERSION}`,
-        CLOSE_CODES.PROTOCOL_ERROR,
-      );
-      return undefined;
-    }
-    if (this.#isDraining) {
-      connection.fail(
-        'SERVER_DRAINING',
-        'the server is draining; connect to another node',
-        CLOSE_CODES.GOING_AWAY,
-      );
-      return undefined;
-    }
-    const result = await authenticateSafely(
-      this.#deps.authenticator,
-      { ...connection.auth, token: token ?? connection.auth.token },
-      (error) => this.#deps.logger.warn({ err: error }, 'authenticator failed'),
-    );
-    if (result.ok) return result.principal;
-    const closeCode =
-      result.code === 'UNAUTHORIZED'
-        ? CLOSE_CODES.UNAUTHORIZED
-        : result.code === 'INTERNAL_ERROR'
-          ? CLOSE_CODES.GOING_AWAY
-          : CLOSE_CODES.FORBIDDEN;
-    connection.fail(result.code, result.message, closeCode);
-    return undefined;
-  }
-
-  async #startFresh(connection: Connection, principal: Principal): Promise<void> {
-    const secret = newResumeSecret();
-    const session = new LocalSession(this, {
-      sessionId: newSessionId(),
-      peerId: newPeerId(),
-      resumeSecretHash: hashResumeSecret(secret),
-      principal,
-      rooms: [],
-      lastClientId: 0,
-    });
-    await this.bus.createSession({
-      sessionId: session.sessionId,
-      peerId: session.peerId,
-      resumeSecretHash: session.resumeSecretHash,
-      identity: principal.identity,
-      rooms: [],
-      lastClientId: 0,
-      nodeId: this.bus.nodeId,
-      expiresAt: undefined,
-    });
-    this.#sessions.set(session.sessionId, session);
-    this.#welcome(connection, session, secret, false, 0);
-  }
-
-  #welcome(
-    connection: Connection,
-    session: LocalSession,
-    resumeSecret: string,
-    resumed: boolean,
-    seq: number,
-  ): void {
-    if (!connection.socket.isOpen) {
-      // The socket went away while we were setting up: the session starts its grace window at once.
-      session.enqueue(() => this.#detach(session));
-      return;
-    }
-    const ice = this.#deps.iceServers(session.peerId);
-    const welcome: WelcomeMessage = {
-      type: 'welcome',
-      v: PROTOCOL_VERSION,
-      peerId: session.peerId,
-      sessionId: session.sessionId,
-      resumeSecret,
-      resumed,
-      lastClientId: session.lastClientId,
-      seq,
-      rooms: [...session.rooms],
-      iceServers: ice.iceServers,
-      ...(ice.expiresAt === undefined ? {} : { iceServersExpireAt: ice.expiresAt }),
-      limits: this.#limits,
-    };
-    session.socket = connection.socket;
-    session.client = connection.auth;
-    session.sendUnsequenced(welcome);
-    this.#iceRefresh.schedule(session.sessionId, ice.expiresAt, () => this.#refreshIceServers(session));
-    connection.established(session);
-  }
-
-  // ---- requests ------------------------------------------------------------------------------------------
 
   request(session: LocalSession, message: ClientRequest): void {
-    session.enqueue(() => this.#execute(session, message));
+    session.enqueueRequest(message);
+  }
+
+  execute(session: LocalSession, message: ClientRequest): Promise<void> {
+    return this.#requests.execute(session, message);
   }
 
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void {
-    session.enqueue(async () => {
-      if (ref <= session.lastClientId) {
-        session.socket?.send(JSON.stringify({ type: 'error', code, message, ref }));
-        this.countError(code);
-        return;
-      }
-      await this.#answerError(session, ref, code, message);
-      session.markProcessed(ref);
-    });
-  }
-
-  async #execute(session: LocalSession, message: ClientRequest): Promise<void> {
-    if (message.id <= session.lastClientId) {
-      session.reack(); // A resend of a request we already ran: acknowledge it again, run it never.
-      return;
-    }
-    const outcome = await this.#run(session, message);
-    if (outcome.ok) {
-      if (outcome.responseSeq !== undefined)
-        session.responseSeq = Math.max(session.responseSeq, outcome.responseSeq);
-    } else {
-      await this.#answerError(session, message.id, outcome.code, outcome.message);
-    }
-    session.markProcessed(message.id);
-  }
-
-  #run(session: LocalSession, message: ClientRequest): Promise<RequestOutcome> {
-    const { presence, relay } = this.#deps;
-    switch (message.type) {
-      case 'signal':
-        return relay.signal(session, message.to, message.data, {
-          sessionId: session.sessionId,
-          requestId: message.id,
-        });
-      case 'join':
-        return presence.join(session, message.id, message.room, message.metadata);
-      case 'leave':
-        return presence.leave(session, message.room, 'left', message.id);
-      case 'update':
-        return presence.update(session, message.room, message.metadata);
-      case 'token':
-        return this.#refreshToken(session, message.token);
-    }
-  }
-
-  async #refreshToken(session: LocalSession, token: string): Promise<RequestOutcome> {
-    const result = await authenticateSafely(this.#deps.authenticator, { ...session.client, token }, (error) =>
-      this.#deps.logger.warn({ err: error }, 'authenticator failed'),
-    );
-    if (!result.ok) return result;
-    if (result.principal.identity !== session.principal.identity) {
-      return {
-        ok: false,
-        code: 'TOKEN_INVALID',
-        message: 'the token is for another identity than this session',
-      };
-    }
-    session.principal = result.principal;
-    return { ok: true };
-  }
-
-  /** Answer request `ref` with a sequenced error (part of the replayable stream). */
-  async #answerError(session: LocalSession, ref: number, code: ErrorCode, message: string): Promise<void> {
-    this.countError(code);
-    const result = await this.bus.deliver(session.peerId, { type: 'error', code, message, ref });
-    if (result.ok) session.responseSeq = Math.max(session.responseSeq, result.seq);
-    else session.socket?.send(JSON.stringify({ type: 'error', code, message, ref }));
+    session.enqueue(() => this.#requests.refuse(session, ref, code, message));
   }
 
   countError(code: ErrorCode): void {
@@ -449,10 +193,11 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
     if (session === undefined || session.socket !== connection.socket) return;
     session.socket = undefined;
     session.cancelAck();
-    session.enqueue(() => this.#detach(session));
+    session.enqueue(() => this.detach(session));
   }
 
-  async #detach(session: LocalSession): Promise<void> {
+  /** Start the grace window of `session`, whose socket is gone (a task of that session). */
+  async detach(session: LocalSession): Promise<void> {
     if (session.socket !== undefined) return; // resumed on this node before the detach ran
     await session.persistClientId();
     await this.bus.detachSession(session.sessionId, Date.now() + this.#deps.options.graceMs);
@@ -495,24 +240,6 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
     );
   }
 
-  async #sweep(): Promise<void> {
-    if (this.#isSweeping) return;
-    this.#isSweeping = true;
-    try {
-      for (const record of await this.bus.expiredSessions(Date.now())) {
-        // `failedNodeId` says so even when another node than the one told of the failure claims the expiry.
-        const wasFailed = this.#failedSessions.delete(record.sessionId) || record.failedNodeId !== undefined;
-        const reason: LeftReason = wasFailed ? 'node-failure' : 'timeout';
-        await this.#deps.presence.removeEverywhere(record.peerId, record.rooms, reason);
-        await this.bus.deleteSession(record.sessionId);
-      }
-    } catch (error) {
-      this.#deps.logger.error({ err: error }, 'expiry sweep failed');
-    } finally {
-      this.#isSweeping = false;
-    }
-  }
-
   // ---- drain ---------------------------------------------------------------------------------------------
 
   /**
@@ -521,7 +248,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
    */
   async drain(reason: 'drain' | 'shutdown'): Promise<void> {
     this.#isDraining = true;
-    clearInterval(this.#sweepTimer);
+    this.#expiry.stop();
     for (const session of this.#sessions.values()) {
       session.sendUnsequenced({
         type: 'server-going-away',
@@ -544,25 +271,10 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Sessi
     return sessions.every((s) => s.isSettled);
   }
 
-  /**
-   * Send fresh ICE servers to a session still connected here, and return their expiry; `undefined` stops
-   * the refreshes (the session ended or is detached: its resume's welcome carries fresh ones).
-   */
-  #refreshIceServers(session: LocalSession): number | undefined {
-    if (this.#sessions.get(session.sessionId) !== session || session.socket === undefined) return undefined;
-    const ice = this.#deps.iceServers(session.peerId);
-    session.sendUnsequenced({
-      type: 'ice-servers',
-      iceServers: ice.iceServers,
-      ...(ice.expiresAt === undefined ? {} : { expiresAt: ice.expiresAt }),
-    });
-    return ice.expiresAt;
-  }
-
   /** Stop timers (after a drain, or when closing without one). */
   stop(): void {
-    clearInterval(this.#sweepTimer);
-    this.#iceRefresh.stop();
+    this.#expiry.stop();
+    this.#handshake.stop();
     for (const session of this.#sessions.values()) session.cancelAck();
   }
 }

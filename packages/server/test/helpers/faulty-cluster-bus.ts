@@ -13,16 +13,8 @@ export type BusOperation = Exclude<keyof ClusterBus, 'nodeId' | 'isReady' | 'sta
 export interface FaultPlan {
   /** Event-loop turns to wait before the call is forwarded (0: none). */
   delayTurns?(operation: BusOperation, args: readonly unknown[]): number;
-  /** Whether this call throws instead of being forwarded. */
-  shouldFail?(operation: BusOperation, args: readonly unknown[]): boolean;
-}
-
-/** The error a failing call throws, as a Redis client does when its server is gone. */
-export class BusDownError extends Error {
-  constructor(operation: string) {
-    super(`cluster bus unavailable during ${operation}`);
-    this.name = 'BusDownError';
-  }
+  /** The error this call throws instead of being forwarded, or `undefined` to forward it. */
+  failWith?(operation: BusOperation, args: readonly unknown[]): Error | undefined;
 }
 
 const PASS_THROUGH = new Set<PropertyKey>(['nodeId', 'isReady', 'start', 'close']);
@@ -39,7 +31,8 @@ export function faultyClusterBus(plan: FaultPlan, inner: ClusterBus = new InMemo
       return async (...args: unknown[]): Promise<unknown> => {
         for (let turns = plan.delayTurns?.(operation, args) ?? 0; turns > 0; turns -= 1)
           await new Promise((resolve) => setImmediate(resolve));
-        if (plan.shouldFail?.(operation, args) === true) throw new BusDownError(operation);
+        const error = plan.failWith?.(operation, args);
+        if (error !== undefined) throw error;
         return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       };
     },
