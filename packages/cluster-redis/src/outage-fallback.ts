@@ -13,12 +13,7 @@
  * delivery fails at once with CLUSTER_UNAVAILABLE, and the other operations throw it.
  */
 import { SwitchboardError, type UnsequencedServerMessage } from '@switchboard/protocol';
-import type {
-  DeliverOrigin,
-  DeliverPrecondition,
-  DeliverResult,
-  SessionRecord,
-} from '@switchboard/server';
+import type { DeliverOrigin, DeliverPrecondition, DeliverResult, SessionRecord } from '@switchboard/server';
 import type { HeldSession, HeldSessions, OutboxEntry } from './held-sessions.js';
 
 /** The error of an operation about a session this node does not hold, during an outage. */

@@ -6,35 +6,12 @@
 import { startClusterNodes, startRedis, type ClusterNode, type RedisHandle } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RecordingClient } from './cluster-client.js';
+import { isReady, waitReadiness } from './readiness.js';
 
 interface Mark {
   readonly phase: 'before' | 'after';
   readonly from: number;
   readonly n: number;
-}
-
-async function isReady(node: ClusterNode): Promise<boolean> {
-  try {
-    return (await fetch(`${node.httpUrl}/readyz`)).status === 200;
-  } catch {
-    return false;
-  }
-}
-
-/** Poll /readyz (an HTTP endpoint has no event to wait on) until `expected`, or fail at the deadline. */
-async function waitReadiness(
-  nodes: readonly ClusterNode[],
-  expected: boolean,
-  deadlineMs: number,
-): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const states = await Promise.all(nodes.map(isReady));
-    if (states.every((s) => s === expected)) return;
-    if (Date.now() > deadline)
-      throw new Error(`readiness is ${JSON.stringify(states)}, wanted ${String(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('a Redis restart under a 3-node cluster', () => {

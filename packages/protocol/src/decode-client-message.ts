@@ -26,7 +26,6 @@ export type DecodeResult<T> =
   | { readonly ok: true; readonly message: T }
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: number };
 
-type ClientType = keyof typeof CLIENT_MESSAGE_SCHEMAS;
 let checks: Map<string, TypeCheck<TSchema>> | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -36,7 +35,7 @@ function compiledChecks(): Map<string, TypeCheck<TSchema>> {
   if (checks === undefined) {
     checks = new Map();
     for (const [type, schema] of Object.entries(CLIENT_MESSAGE_SCHEMAS)) {
-      checks.set(type, TypeCompiler.Compile(schema as TSchema));
+      checks.set(type, TypeCompiler.Compile(schema));
     }
   }
   return checks;
@@ -98,9 +97,7 @@ export function decodeClientMessage(
       ref,
     );
   }
-  const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type)
-    ? compiledChecks().get(type as ClientType)
-    : undefined;
+  const check = Object.hasOwn(CLIENT_MESSAGE_SCHEMAS, type) ? compiledChecks().get(type) : undefined;
   if (check === undefined)
     return fail('UNKNOWN_TYPE', `unknown message type ${JSON.stringify(type.slice(0, 40))}`, ref);
   if (!check.Check(value)) {

@@ -16,15 +16,77 @@ const ALLOWED = /^[\p{L}\p{N}][\p{L}\p{M}\p{N} _\-.']*$/u;
 /** Homoglyphs folded to one Latin letter (applied before lower-casing, so `I` and `l` meet). */
 const CONFUSABLES: Record<string, string> = {
   // Latin look-alikes
-  '0': 'o', O: 'o', '1': 'l', I: 'l', '|': 'l', '5': 's', '$': 's',
+  '0': 'o',
+  O: 'o',
+  '1': 'l',
+  I: 'l',
+  '|': 'l',
+  '5': 's',
+  $: 's',
   // Cyrillic
-  а: 'a', А: 'a', в: 'b', В: 'b', е: 'e', Е: 'e', ё: 'e', к: 'k', К: 'k', м: 'm', М: 'm', н: 'h', Н: 'h',
-  о: 'o', О: 'o', р: 'p', Р: 'p', с: 'c', С: 'c', т: 't', Т: 't', у: 'y', У: 'y', х: 'x', Х: 'x',
-  і: 'l', І: 'l', ј: 'j', Ј: 'j', ѕ: 's', Ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w',
+  а: 'a',
+  А: 'a',
+  в: 'b',
+  В: 'b',
+  е: 'e',
+  Е: 'e',
+  ё: 'e',
+  к: 'k',
+  К: 'k',
+  м: 'm',
+  М: 'm',
+  н: 'h',
+  Н: 'h',
+  о: 'o',
+  О: 'o',
+  р: 'p',
+  Р: 'p',
+  с: 'c',
+  С: 'c',
+  т: 't',
+  Т: 't',
+  у: 'y',
+  У: 'y',
+  х: 'x',
+  Х: 'x',
+  і: 'l',
+  І: 'l',
+  ј: 'j',
+  Ј: 'j',
+  ѕ: 's',
+  Ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
   // Greek
-  α: 'a', Α: 'a', β: 'b', Β: 'b', ε: 'e', Ε: 'e', η: 'n', Η: 'h', ι: 'l', Ι: 'l', κ: 'k', Κ: 'k',
-  μ: 'u', Μ: 'm', ν: 'v', Ν: 'n', ο: 'o', Ο: 'o', ρ: 'p', Ρ: 'p', τ: 't', Τ: 't', υ: 'u', Υ: 'y',
-  χ: 'x', Χ: 'x', ζ: 'z', Ζ: 'z',
+  α: 'a',
+  Α: 'a',
+  β: 'b',
+  Β: 'b',
+  ε: 'e',
+  Ε: 'e',
+  η: 'n',
+  Η: 'h',
+  ι: 'l',
+  Ι: 'l',
+  κ: 'k',
+  Κ: 'k',
+  μ: 'u',
+  Μ: 'm',
+  ν: 'v',
+  Ν: 'n',
+  ο: 'o',
+  Ο: 'o',
+  ρ: 'p',
+  Ρ: 'p',
+  τ: 't',
+  Τ: 't',
+  υ: 'u',
+  Υ: 'y',
+  χ: 'x',
+  Χ: 'x',
+  ζ: 'z',
+  Ζ: 'z',
 };
 
 /** The outcome of checking a nickname. */
@@ -51,7 +113,8 @@ export function nicknameKey(nickname: string): string {
  */
 export function validateNickname(raw: string): NicknameCheck {
   const nickname = normalizeNickname(raw);
-  const length = [...nickname].length;
+  // Counted in code points, as the limit is documented (a string's `.length` counts UTF-16 units).
+  const length = Array.from(nickname).length;
   if (length === 0) return { ok: false, reason: 'nickname must not be empty' };
   if (length > NICKNAME_MAX_LENGTH) {
     return { ok: false, reason: `nickname must be at most ${NICKNAME_MAX_LENGTH} characters` };

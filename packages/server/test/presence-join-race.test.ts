@@ -34,9 +34,7 @@ describe('presence join race', () => {
     async (seed) => {
       const random = seededRandom(seed);
       started = await startServer({ bus: faultyClusterBus({ delayTurns: () => Math.floor(random() * 4) }) });
-      const peers = await Promise.all(
-        Array.from({ length: CLIENTS }, () => RawClient.hello(started!.url)),
-      );
+      const peers = await Promise.all(Array.from({ length: CLIENTS }, () => RawClient.hello(started!.url)));
       for (const [i, { client }] of peers.entries())
         client.send({ type: 'join', id: 1, room: 'race', metadata: { nickname: `peer${i}` } });
       // Every join task has finished (fan-outs included) once its ack is out; a ping after that is answered

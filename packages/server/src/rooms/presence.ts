@@ -214,8 +214,7 @@ export class Presence {
       if (member.peerId === peerId) continue;
       const before = unseen.get(member.peerId);
       unseen.delete(member.peerId);
-      if (before === undefined)
-        frames.push({ type: 'peer-joined', room, peer: toPeerInfo(member, peerId) });
+      if (before === undefined) frames.push({ type: 'peer-joined', room, peer: toPeerInfo(member, peerId) });
       else if (!isSameMember(before, member))
         frames.push({ type: 'peer-updated', room, peer: toPeerInfo(member, peerId) });
     }

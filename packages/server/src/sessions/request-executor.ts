@@ -105,7 +105,11 @@ export class RequestExecutor {
       'request failed',
     );
     if (error instanceof SwitchboardError) return { ok: false, code: error.code, message: error.message };
-    return { ok: false, code: 'INTERNAL_ERROR', message: `the ${message.type} could not be completed; retry` };
+    return {
+      ok: false,
+      code: 'INTERNAL_ERROR',
+      message: `the ${message.type} could not be completed; retry`,
+    };
   }
 
   async #refreshToken(session: LocalSession, token: string): Promise<RequestOutcome> {
