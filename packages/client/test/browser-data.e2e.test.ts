@@ -112,6 +112,15 @@ function receivedFile(
   );
 }
 
+/** Rejects when `promise` has not settled within 20 s, naming what was awaited. Never a sleep. */
+function within<T>(promise: Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe.skipIf(skip)(`SDK data in Chromium${skip ? ' (SKIPPED: Chromium is not installed)' : ''}`, () => {
@@ -204,26 +213,27 @@ describe.skipIf(skip)(`SDK data in Chromium${skip ? ' (SKIPPED: Chromium is not 
       const node = await createNodePeer({ url: server.url, room: roomName, nickname: 'node' });
       nodePeers.push(node);
       try {
-        const nodeLinkReady =
-          offerer === 'node'
-            ? Promise.resolve(node.peers.connect(pageId))
-            : new Promise<PeerLink>((resolve) => node.peers.once('link', resolve));
-        const fromNode = new Promise<ChannelMessage>(
-          (resolve) =>
-            void nodeLinkReady.then((link) => {
-              const chat = link.channels.find((c) => c.name === 'chat');
-              if (chat !== undefined) chat.once('message', resolve);
-              else link.once('channel', (c) => c.once('message', resolve));
-            }),
-        );
-        if (offerer === 'chromium') {
+        // The offerer opens "chat" and speaks first; the answerer replies on the same channel.
+        let nodeLink: PeerLink;
+        let nodeGot: Promise<ChannelMessage>;
+        if (offerer === 'node') {
+          nodeLink = node.peers.connect(pageId);
+          const chat = nodeLink.channel('chat');
+          nodeGot = new Promise((resolve) => chat.once('message', resolve));
+          await within(chat.sendJson({ from: 'node' }), 'the node offer to connect');
+        } else {
+          const created = new Promise<PeerLink>((resolve) => node.peers.once('link', resolve));
+          nodeGot = created.then(
+            (link) => new Promise((resolve) => link.once('channel', (c) => c.once('message', resolve))),
+          );
           await page.evaluate(async (to) => {
             const { harness } = window as unknown as PeerPageWindow;
             await harness.channel(harness.peer!.peers.connect(to), 'chat').send('from chromium');
           }, node.peerId);
+          nodeLink = await within(created, 'the chromium offer to reach node');
+          expect(await within(nodeGot, 'the first message')).toEqual({ kind: 'text', text: 'from chromium' });
+          await within(nodeLink.channel('chat').sendJson({ from: 'node' }), 'the reply');
         }
-        const nodeLink = await nodeLinkReady;
-        await nodeLink.channel('chat').sendJson({ from: 'node' });
         await page.waitForFunction(
           () => (window as unknown as PeerPageWindow).harness.record.messages.length === 1,
           undefined,
@@ -242,13 +252,16 @@ describe.skipIf(skip)(`SDK data in Chromium${skip ? ' (SKIPPED: Chromium is not 
             const { harness } = window as unknown as PeerPageWindow;
             await (await harness.linkTo(to)).channel('chat').send('from chromium');
           }, node.peerId);
+          expect(await within(nodeGot, 'the reply')).toEqual({ kind: 'text', text: 'from chromium' });
         }
-        expect(await fromNode).toEqual({ kind: 'text', text: 'from chromium' });
 
         // Node → Chromium: a Blob from Node, received into a Blob in the page.
         const nodeBytes = new Uint8Array(300 * 1024).map((_, i) => (i * 7) % 256);
         await armFileReceiver(page, node.peerId);
-        await nodeLink.sendFile(fileSourceFromBlob(new Blob([nodeBytes]), 'from-node.bin')).result;
+        await within(
+          nodeLink.sendFile(fileSourceFromBlob(new Blob([nodeBytes]), 'from-node.bin')).result,
+          'the page to confirm the file',
+        );
         const pageGotFile = await receivedFile(page);
         expect([pageGotFile.name, pageGotFile.size, pageGotFile.sha256]).toEqual([
           'from-node.bin',
@@ -269,12 +282,12 @@ describe.skipIf(skip)(`SDK data in Chromium${skip ? ' (SKIPPED: Chromium is not 
           );
           return harness.sha256Hex(blob);
         }, node.peerId);
-        const transfer = await incoming;
+        const transfer = await within(incoming, 'a file offer from chromium');
         const sink = blobFileSink();
-        await transfer.accept(sink);
-        const nodeGot = new Uint8Array(await sink.blob!.arrayBuffer());
+        await within(transfer.accept(sink), 'the file from chromium');
+        const receivedBytes = new Uint8Array(await sink.blob!.arrayBuffer());
         expect(transfer.name).toBe('from-chromium.bin');
-        expect(sha256(nodeGot)).toBe(await pageSent);
+        expect(sha256(receivedBytes)).toBe(await pageSent);
         expect(await errorsOf(page)).toEqual([]);
       } finally {
         await closePages(page);

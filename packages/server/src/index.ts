@@ -40,8 +40,10 @@ export { loadTlsMaterial, createListener } from './edge/tls-server.js';
 export type { TlsFiles, TlsMaterial } from './edge/tls-server.js';
 export { SameRoomSignalPolicy, OpenSignalPolicy, toSignalPolicy } from './auth/signal-policy.js';
 export type { SignalPolicy, SignalParty, SignalPolicyOption } from './auth/signal-policy.js';
-export { InMemoryClusterBus, InMemoryClusterHub } from './bus/in-memory-cluster-bus.js';
-export type { InMemoryClusterBusOptions, InMemoryClusterHubOptions } from './bus/in-memory-cluster-bus.js';
+export { InMemoryClusterBus } from './bus/in-memory-cluster-bus.js';
+export type { InMemoryClusterBusOptions } from './bus/in-memory-cluster-bus.js';
+export { InMemoryClusterHub } from './bus/in-memory-cluster-hub.js';
+export type { InMemoryClusterHubOptions } from './bus/in-memory-cluster-hub.js';
 export type {
   ClusterBus,
   ClusterBusListener,

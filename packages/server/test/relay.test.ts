@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WelcomeMessage } from '@switchboard/protocol';
+import type { SignalParty } from '@switchboard/server';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
+import { faultyClusterBus } from './helpers/faulty-cluster-bus.js';
 
 async function inRoom(
   url: string,
@@ -71,6 +73,57 @@ describe('relay', () => {
       ref: id,
     });
     await Promise.all([a.client.close(), b.client.close()]);
+  });
+});
+
+describe('relay cost', () => {
+  it('costs one bus call per signal under the default policy: the delivery, which checks the rooms', async () => {
+    const calls: string[] = [];
+    const started = await startServer({
+      bus: faultyClusterBus({
+        delayTurns: (operation) => {
+          calls.push(operation);
+          return 0;
+        },
+      }),
+    });
+    const a = await inRoom(started.url, 'cost', 'A');
+    const b = await inRoom(started.url, 'cost', 'B');
+    // The joins' acks persist lastClientId first; after them, the signal's own ack may do so again.
+    await Promise.all([a, b].map((p) => p.client.next((f) => f.type === 'ack' && f.id === 1)));
+    calls.length = 0;
+    a.client.send({ type: 'signal', id: 2, to: b.welcome.peerId, data: 'one' });
+    await b.client.next((f) => f.type === 'signal');
+    expect(calls.filter((operation) => operation !== 'updateSession')).toEqual(['deliver']);
+    await started.close();
+  });
+});
+
+describe('relay with a policy the bus cannot apply itself', () => {
+  it.each([
+    ['a plugged-in policy', { signalPolicy: (_from: unknown, to: SignalParty) => to.rooms.includes('vip') }],
+    ['the same-room policy on a bus without delivery preconditions', {}],
+  ] as const)('reads the target and asks %s before delivering', async (_name, options) => {
+    const started = await startServer({
+      ...options,
+      bus: faultyClusterBus({ isWithoutPreconditions: true }),
+    });
+    const a = await inRoom(started.url, 'vip', 'A');
+    const b = await inRoom(started.url, 'vip', 'B');
+    const outsider = await inRoom(started.url, 'hall', 'C');
+    a.client.send({ type: 'signal', id: 2, to: b.welcome.peerId, data: 'in' });
+    expect(await b.client.next((f) => f.type === 'signal')).toMatchObject({ from: a.welcome.peerId });
+    a.client.send({ type: 'signal', id: 3, to: outsider.welcome.peerId, data: 'out' });
+    expect(await a.client.next((f) => f.type === 'error')).toMatchObject({
+      code: 'SIGNAL_FORBIDDEN',
+      ref: 3,
+    });
+    a.client.send({ type: 'signal', id: 4, to: 'no-such-peer', data: 'x' });
+    expect(await a.client.next((f) => f.type === 'error' && f.ref === 4)).toMatchObject({
+      code: 'PEER_NOT_FOUND',
+    });
+    expect(outsider.client.all('signal')).toEqual([]);
+    await started.close();
   });
 });
 

@@ -35,6 +35,11 @@ export interface PageRecord {
   readonly streams: { readonly from: string; readonly streamId: string }[];
   /** Every `ice-restart` and `ice-recovered` event, as `restart:<reason>` and `recovered`. */
   readonly ice: string[];
+  /**
+   * A short line per peer-layer signal received through the broker (`sdp:offer ufrag=…`, `ice:2 ufrag=…`,
+   * `call:invite`), so that a failed test can show how a negotiation went.
+   */
+  readonly signals: string[];
 }
 
 /** The page's peer, once `harness.join()` ran. */
@@ -143,7 +148,20 @@ function randomBlob(bytes: number, type = 'application/octet-stream'): Blob {
   return new Blob([data], { type });
 }
 
-const record: PageRecord = { errors: [], messages: [], streams: [], ice: [] };
+const record: PageRecord = { errors: [], messages: [], streams: [], ice: [], signals: [] };
+
+function summariseSignal(data: unknown): string {
+  const signal = data as { k?: unknown; t?: unknown; s?: unknown; c?: unknown; e?: unknown; op?: unknown };
+  if (signal.k === 'sdp' && typeof signal.s === 'string') {
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(signal.s)?.[1] ?? '?';
+    return `sdp:${String(signal.t)} ufrag=${ufrag}`;
+  }
+  if (signal.k === 'ice' && Array.isArray(signal.c)) {
+    const ufrags = new Set(signal.c.map((c: unknown) => (Array.isArray(c) ? String(c[3]) : '?')));
+    return `ice:${signal.c.length}${signal.e === 1 ? '+end' : ''} ufrag=${[...ufrags].join(',')}`;
+  }
+  return signal.k === 'call' ? `call:${String(signal.op)}` : String(signal.k);
+}
 
 const watched = new WeakSet<Switchboard.PeerChannel>();
 
@@ -182,6 +200,7 @@ const harness: PeerPageHarness = {
   async join({ room, nickname, link = {} }) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const client = new SignalingClient({ url: `${scheme}://${location.host}/ws` });
+    client.on('signal', (_from, data) => record.signals.push(summariseSignal(data)));
     await client.connect();
     await client.join(room, { nickname });
     const peerId = client.peerId;

@@ -114,8 +114,12 @@ export class CallView {
     this.element.classList.toggle('has-status', text !== '');
   }
 
-  /** The call's link exists: show its remote media and open chat, files, booth and details on it. */
-  attachLink(link: PeerLink): void {
+  /**
+   * The call's link exists: show its remote media and open chat, files, booth and details on it. Only the
+   * caller opens the chat channel (in its first offer, with its media); the callee's tools open when that
+   * channel arrives, so the two sides never negotiate at the same moment.
+   */
+  attachLink(link: PeerLink, isCaller: boolean): void {
     if (this.#hasLink) return;
     this.#hasLink = true;
     const showStream = (stream: MediaStream): void => {
@@ -123,10 +127,16 @@ export class CallView {
     };
     for (const stream of link.remoteStreams) showStream(stream);
     this.#disposers.push(link.on('stream', showStream));
-    // The tools open once media has connected: opening the chat channel while both sides are still
-    // negotiating their media would only add a third offer to the first exchange.
-    if (link.isConnected) this.#openTools(link);
-    else this.#disposers.push(link.once('connected', () => this.#openTools(link)));
+    if (isCaller || link.channels.some((channel) => channel.name === 'chat')) {
+      this.#openTools(link);
+      return;
+    }
+    const off = link.on('channel', (channel) => {
+      if (channel.name !== 'chat') return;
+      off();
+      this.#openTools(link);
+    });
+    this.#disposers.push(off);
   }
 
   #openTools(link: PeerLink): void {

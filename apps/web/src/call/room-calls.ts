@@ -209,7 +209,7 @@ export class RoomCalls {
   #onActive(call: Call, view: CallView, dispose: (() => void)[]): void {
     const link: PeerLink = call.link;
     view.setStatus('Connecting…');
-    view.attachLink(link);
+    view.attachLink(link, call.direction === 'outgoing');
     if (call.direction === 'outgoing') {
       // The SDK's Call added the stream on accept; from here on, follow device switches and screen shares.
       dispose.push(sendLocalMedia(link, this.#options.media, true));

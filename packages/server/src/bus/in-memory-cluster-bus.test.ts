@@ -1,5 +1,6 @@
 import { clusterBusContract } from '@switchboard/testing';
-import { InMemoryClusterBus, InMemoryClusterHub } from './in-memory-cluster-bus.js';
+import { InMemoryClusterBus } from './in-memory-cluster-bus.js';
+import { InMemoryClusterHub } from './in-memory-cluster-hub.js';
 
 clusterBusContract('InMemoryClusterBus', () => {
   const hub = new InMemoryClusterHub({ nodeFailureTimeoutMs: 100 });

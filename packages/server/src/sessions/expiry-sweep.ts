@@ -18,6 +18,7 @@ export interface ExpirySweepDeps {
   readonly logger: Logger;
 }
 
+/** Ends the sessions whose grace window ran out, once each across the cluster. */
 export class ExpirySweep {
   readonly #deps: ExpirySweepDeps;
   readonly #graceMs: number;

@@ -35,6 +35,7 @@ export interface RequestExecutorDeps {
   countError(code: ErrorCode): void;
 }
 
+/** Runs client requests for the sessions of one node (see the invariants above). */
 export class RequestExecutor {
   readonly #deps: RequestExecutorDeps;
 

@@ -42,6 +42,7 @@ export interface HandshakeHost extends SessionHost {
   onResumed(sessionId: string): void;
 }
 
+/** Answers `hello` and `resume` on the sockets of one node. */
 export class SessionHandshake {
   readonly #deps: SessionManagerDeps;
   readonly #host: HandshakeHost;

@@ -46,6 +46,7 @@ export interface SessionManagerDeps {
   readonly iceServers: IceServerProvider;
 }
 
+/** The sessions and connections of one node, and their lifecycle (see the invariants above). */
 export class SessionManager implements ClusterBusListener, ConnectionHost, HandshakeHost {
   readonly bus: ClusterBus;
   readonly ackDelayMs: number;

@@ -13,6 +13,8 @@ export type BusOperation = Exclude<keyof ClusterBus, 'nodeId' | 'isReady' | 'sta
 export interface FaultPlan {
   /** Event-loop turns to wait before the call is forwarded (0: none). */
   delayTurns?(operation: BusOperation, args: readonly unknown[]): number;
+  /** Act as a bus written before `hasDeliverPreconditions` (the server must not rely on it). */
+  readonly isWithoutPreconditions?: boolean;
   /** The error this call throws instead of being forwarded, or `undefined` to forward it. */
   failWith?(operation: BusOperation, args: readonly unknown[]): Error | undefined;
 }
@@ -24,6 +26,7 @@ export function faultyClusterBus(plan: FaultPlan, inner: ClusterBus = new InMemo
   return new Proxy(inner, {
     get(target, property) {
       // Read and call on the target itself: the bus keeps its state in #private fields, which a Proxy lacks.
+      if (property === 'hasDeliverPreconditions' && plan.isWithoutPreconditions === true) return undefined;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       if (PASS_THROUGH.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);

@@ -1,0 +1,245 @@
+/**
+ * The shared state of the in-memory cluster: sessions with their outboxes, rooms, and the nodes (each an
+ * `InMemoryClusterBus`) that share them. One hub with several buses is a cluster inside one process; that
+ * is how the contract suite exercises takeover, cross-node delivery and node failure without Redis.
+ *
+ * Every operation completes synchronously, so a bus over it needs no I/O and no timers.
+ */
+import type { SequencedServerMessage, UnsequencedServerMessage } from '@switchboard/protocol';
+import { Outbox } from '../sessions/outbox.js';
+import { RoomRegistry } from '../rooms/room-registry.js';
+import type {
+  ClusterBusLimits,
+  ClusterBusListener,
+  DeliverPrecondition,
+  DeliverResult,
+  RoomMember,
+  SessionRecord,
+} from './cluster-bus.js';
+
+// Shared, immutable failure results: the relay's hot path allocates none.
+const PEER_NOT_FOUND: DeliverResult = { ok: false, code: 'PEER_NOT_FOUND' };
+const SIGNAL_FORBIDDEN: DeliverResult = { ok: false, code: 'SIGNAL_FORBIDDEN' };
+const OUTBOX_FULL: DeliverResult = { ok: false, code: 'OUTBOX_FULL' };
+
+/** Options of a hub (the shared state of in-process nodes). */
+export interface InMemoryClusterHubOptions {
+  /**
+   * How long after a node stops (see `InMemoryClusterHub.crash`) it is declared failed, in ms.
+   * @default 5000
+   */
+  readonly nodeFailureTimeoutMs?: number;
+  /** The clock. @default Date.now */
+  readonly now?: () => number;
+}
+
+interface StoredSession {
+  record: SessionRecord;
+  readonly outbox: Outbox;
+  /** Claimed by an expiry sweep: gone for everyone but the sweeper, which deletes it. */
+  isClaimed: boolean;
+}
+
+interface NodeEntry {
+  readonly listener: ClusterBusListener;
+  readonly limits: ClusterBusLimits;
+  isAlive: boolean;
+}
+
+/** Shared state of in-process nodes. A bus made without one gets its own hub (a single-node cluster). */
+export class InMemoryClusterHub {
+  readonly #sessions = new Map<string, StoredSession>();
+  readonly #sessionByPeer = new Map<string, string>();
+  readonly #rooms = new RoomRegistry();
+  readonly #nodes = new Map<string, NodeEntry>();
+  readonly #failureTimers = new Set<NodeJS.Timeout>();
+  readonly #nodeFailureTimeoutMs: number;
+  /** The clock. */
+  readonly now: () => number;
+
+  constructor(options: InMemoryClusterHubOptions = {}) {
+    this.#nodeFailureTimeoutMs = options.nodeFailureTimeoutMs ?? 5000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of live sessions (attached or in their grace window). */
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Number of non-empty rooms. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  /**
+   * Make node `nodeId` stop as if its process died: it gets no more callbacks, and after
+   * `nodeFailureTimeoutMs` it is declared failed. For tests of node failure.
+   */
+  crash(nodeId: string): void {
+    const node = this.#nodes.get(nodeId);
+    if (node === undefined) return;
+    node.isAlive = false;
+    const timer = setTimeout(() => {
+      this.#failureTimers.delete(timer);
+      this.#declareFailed(nodeId);
+    }, this.#nodeFailureTimeoutMs);
+    this.#failureTimers.add(timer);
+  }
+
+  /** @internal */
+  addNode(nodeId: string, listener: ClusterBusListener, limits: ClusterBusLimits): void {
+    if (this.#nodes.has(nodeId)) throw new Error(`node ${nodeId} is already started on this hub`);
+    this.#nodes.set(nodeId, { listener, limits, isAlive: true });
+  }
+
+  /** @internal A clean stop: this node's sessions are detached with their grace window, quietly. */
+  removeNode(nodeId: string): void {
+    const node = this.#nodes.get(nodeId);
+    if (node === undefined) return;
+    this.#nodes.delete(nodeId);
+    const expiresAt = this.now() + node.limits.graceMs;
+    for (const [sessionId, stored] of this.#sessions) {
+      if (stored.record.nodeId === nodeId) this.detach(sessionId, expiresAt);
+    }
+    if (this.#nodes.size === 0) {
+      for (const timer of this.#failureTimers) clearTimeout(timer);
+      this.#failureTimers.clear();
+    }
+  }
+
+  /** @internal */
+  limitsOf(nodeId: string): ClusterBusLimits {
+    const node = this.#nodes.get(nodeId);
+    if (node === undefined) throw new Error(`node ${nodeId} is not started`);
+    return node.limits;
+  }
+
+  /** @internal */
+  create(record: SessionRecord, maxOutbox: number): void {
+    this.#sessions.set(record.sessionId, { record, outbox: new Outbox(maxOutbox), isClaimed: false });
+    this.#sessionByPeer.set(record.peerId, record.sessionId);
+  }
+
+  /** @internal A live (not expired) session. */
+  live(sessionId: string): StoredSession | undefined {
+    const stored = this.#sessions.get(sessionId);
+    if (stored === undefined || stored.isClaimed) return undefined;
+    const { expiresAt, nodeId } = stored.record;
+    return nodeId === undefined && expiresAt !== undefined && expiresAt <= this.now() ? undefined : stored;
+  }
+
+  /** @internal */
+  attach(sessionId: string, nodeId: string): SessionRecord | undefined {
+    const stored = this.live(sessionId);
+    if (stored === undefined) return undefined;
+    const before = stored.record;
+    stored.record = { ...before, nodeId, expiresAt: undefined };
+    this.#setState(before, 'online');
+    if (before.nodeId !== undefined && before.nodeId !== nodeId) {
+      const previous = this.#nodes.get(before.nodeId);
+      if (previous?.isAlive === true) previous.listener.onSessionTaken(sessionId);
+    }
+    return before;
+  }
+
+  /** @internal */
+  detach(sessionId: string, expiresAt: number): void {
+    const stored = this.#sessions.get(sessionId);
+    if (stored === undefined) return;
+    stored.record = { ...stored.record, nodeId: undefined, expiresAt };
+    this.#setState(stored.record, 'reconnecting');
+  }
+
+  /** @internal */
+  update(sessionId: string, patch: Partial<Pick<SessionRecord, 'rooms' | 'lastClientId'>>): void {
+    const stored = this.#sessions.get(sessionId);
+    if (stored !== undefined) stored.record = { ...stored.record, ...patch };
+  }
+
+  /** @internal */
+  delete(sessionId: string): void {
+    const stored = this.#sessions.get(sessionId);
+    if (stored === undefined) return;
+    this.#sessions.delete(sessionId);
+    if (this.#sessionByPeer.get(stored.record.peerId) === sessionId)
+      this.#sessionByPeer.delete(stored.record.peerId);
+  }
+
+  /** @internal Claims expired sessions: they are returned once, and a later call no longer sees them. */
+  claimExpired(now: number): SessionRecord[] {
+    const expired: SessionRecord[] = [];
+    for (const stored of this.#sessions.values()) {
+      const { nodeId, expiresAt } = stored.record;
+      if (!stored.isClaimed && nodeId === undefined && expiresAt !== undefined && expiresAt <= now) {
+        expired.push(stored.record);
+        stored.isClaimed = true;
+      }
+    }
+    return expired;
+  }
+
+  /** @internal */
+  sessionOfPeer(peerId: string): string | undefined {
+    const sessionId = this.#sessionByPeer.get(peerId);
+    return sessionId !== undefined && this.live(sessionId) !== undefined ? sessionId : undefined;
+  }
+
+  /** @internal */
+  deliver(
+    peerId: string,
+    frame: UnsequencedServerMessage,
+    precondition: DeliverPrecondition | undefined,
+  ): DeliverResult {
+    const sessionId = this.#sessionByPeer.get(peerId);
+    const stored = sessionId === undefined ? undefined : this.live(sessionId);
+    if (sessionId === undefined || stored === undefined) return PEER_NOT_FOUND;
+    const rooms = precondition?.requireSharedRoomWith;
+    if (rooms !== undefined && !this.#isMemberOfAny(peerId, rooms)) return SIGNAL_FORBIDDEN;
+    const stamped = stored.outbox.append(frame);
+    if (stamped === undefined) return OUTBOX_FULL;
+    const nodeId = stored.record.nodeId;
+    const node = nodeId === undefined ? undefined : this.#nodes.get(nodeId);
+    if (node?.isAlive === true) node.listener.onDeliver(sessionId, [stamped]);
+    return { ok: true, seq: stamped.seq };
+  }
+
+  /** @internal */
+  readOutbox(sessionId: string, afterSeq: number): SequencedServerMessage[] {
+    return this.#sessions.get(sessionId)?.outbox.after(afterSeq) ?? [];
+  }
+
+  /** @internal */
+  ackOutbox(sessionId: string, seq: number): void {
+    this.#sessions.get(sessionId)?.outbox.ack(seq);
+  }
+
+  /** @internal */
+  get rooms(): RoomRegistry {
+    return this.#rooms;
+  }
+
+  #isMemberOfAny(peerId: string, rooms: readonly string[]): boolean {
+    for (const room of rooms) if (this.#rooms.member(room, peerId) !== undefined) return true;
+    return false;
+  }
+
+  #setState(record: SessionRecord, state: RoomMember['state']): void {
+    for (const room of record.rooms) this.#rooms.update(room, record.peerId, { state });
+  }
+
+  #declareFailed(nodeId: string): void {
+    const node = this.#nodes.get(nodeId);
+    if (node === undefined || node.isAlive) return;
+    this.#nodes.delete(nodeId);
+    const expiresAt = this.now() + node.limits.graceMs;
+    const detached: string[] = [];
+    for (const [sessionId, stored] of this.#sessions) {
+      if (stored.record.nodeId !== nodeId) continue;
+      this.detach(sessionId, expiresAt);
+      detached.push(sessionId);
+    }
+    const survivor = [...this.#nodes.values()].find((n) => n.isAlive);
+    survivor?.listener.onNodeFailure(nodeId, detached);
+  }
+}
