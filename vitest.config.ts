@@ -11,7 +11,13 @@ import { defineConfig } from 'vitest/config';
 const resolve = { conditions: ['source', 'module', 'node', 'default'] };
 // Tests run in Vite's SSR environment, which takes its conditions from `ssr.resolve`, not `resolve`.
 const ssr = { resolve: { conditions: resolve.conditions } };
-const special = ['**/*.webrtc.test.ts', '**/*.e2e.test.ts', '**/*.nat.test.ts', '**/node_modules/**', '**/dist/**'];
+const special = [
+  '**/*.webrtc.test.ts',
+  '**/*.e2e.test.ts',
+  '**/*.nat.test.ts',
+  '**/node_modules/**',
+  '**/dist/**',
+];
 
 export default defineConfig({
   resolve,
@@ -23,7 +29,12 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/web/src/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/web/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: special,
           testTimeout: 20_000,
           hookTimeout: 30_000,

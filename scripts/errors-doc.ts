@@ -5,7 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { ERROR_CODES } from '@switchboard/protocol';
 
-const rows = Object.entries(ERROR_CODES).map(([code, { where, description }]) => `| \`${code}\` | ${where} | ${description} |`);
+const rows = Object.entries(ERROR_CODES).map(
+  ([code, { where, description }]) => `| \`${code}\` | ${where} | ${description} |`,
+);
 const text = `# Error codes
 
 Every error in Switchboard carries one of these stable codes. Server codes travel on the wire as

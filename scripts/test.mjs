@@ -39,27 +39,40 @@ const SYSTEM_PACKAGES = [
 ];
 
 function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.bin) && !(p.alt && existsSync(p.alt))).map((p) => p.pkg);
+  const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.bin) && !(p.alt && existsSync(p.alt))).map(
+    (p) => p.pkg,
+  );
   if (missing.length === 0) return;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
     console.log(`[test] installing missing system packages with apt-get: ${missing.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     const install = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
-    if (update.status !== 0 || install.status !== 0) console.log('[test] apt-get failed; suites needing those packages will skip with a reason');
+    if (update.status !== 0 || install.status !== 0)
+      console.log('[test] apt-get failed; suites needing those packages will skip with a reason');
   } else {
-    console.log(`[test] missing system packages (not root or no apt-get, not installing): ${missing.join(' ')}`);
+    console.log(
+      `[test] missing system packages (not root or no apt-get, not installing): ${missing.join(' ')}`,
+    );
   }
 }
 
-const canUnshare = isRoot && existsSync('/usr/bin/unshare') && (existsSync('/usr/sbin/ip') || existsSync('/bin/ip'));
+const canUnshare =
+  isRoot && existsSync('/usr/bin/unshare') && (existsSync('/usr/sbin/ip') || existsSync('/bin/ip'));
 const countsDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 
 function runProject(project) {
   const countsFile = join(countsDir, `${project}.json`);
-  const vitest = ['node_modules/.bin/vitest', 'run', '--project', project, '--passWithNoTests', ...passthrough];
+  const vitest = [
+    'node_modules/.bin/vitest',
+    'run',
+    '--project',
+    project,
+    '--passWithNoTests',
+    ...passthrough,
+  ];
   const env = { ...process.env, SB_TEST_COUNTS_FILE: countsFile };
   const inNetns = (project === 'webrtc' || project === 'e2e') && canUnshare;
   const cmd = inNetns ? 'unshare' : vitest[0];
@@ -80,7 +93,8 @@ function runProject(project) {
 }
 
 ensureSystemPackages();
-if (!canUnshare) console.log('[test] no root/unshare: webrtc and e2e suites run in the current network namespace');
+if (!canUnshare)
+  console.log('[test] no root/unshare: webrtc and e2e suites run in the current network namespace');
 for (const project of projects) runProject(project);
 rmSync(countsDir, { recursive: true, force: true });
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -47,5 +47,17 @@ export { runChurnSoak } from './churn-soak.js';
 export type { ChurnSoakOptions, ChurnSoakReport } from './churn-soak.js';
 export { rssTrend } from './rss-trend.js';
 export type { RssTrend } from './rss-trend.js';
-export { bundlePeerPage, bundleSdk, openPeerPage, startPeerPageServer, PEER_PAGE_HTML } from './page-harness.js';
-export type { PeerPageWindow, PeerPageHarness, PageRecord, RecordedMessage, VideoState } from './peer-page.js';
+export {
+  bundlePeerPage,
+  bundleSdk,
+  openPeerPage,
+  startPeerPageServer,
+  PEER_PAGE_HTML,
+} from './page-harness.js';
+export type {
+  PeerPageWindow,
+  PeerPageHarness,
+  PageRecord,
+  RecordedMessage,
+  VideoState,
+} from './peer-page.js';
