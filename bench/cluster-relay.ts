@@ -27,6 +27,12 @@ const TICK_US = 1_000_000 / 100; // CLK_TCK is 100 on Linux
 const HAS_TASKSET = existsSync('/usr/bin/taskset');
 const SERVER_CPU = String(availableParallelism() - 1);
 
+/** Every process started here, killed on any exit (a crash must not orphan servers). */
+const started: ChildProcess[] = [];
+process.once('exit', () => {
+  for (const child of started) child.kill('SIGKILL');
+});
+
 const { values } = parseArgs({
   options: {
     pairs: { type: 'string', default: '16' },
@@ -52,9 +58,11 @@ function pinned(cpu: string, command: string, args: string[]): [string, string[]
 
 function startServer(extra: string[]): Promise<ServerNode> {
   const base = ['serve', '--port', '0', '--host', '127.0.0.1', '--no-stun', '--log-level', 'info'];
-  const limits = ['--rate', '1000000', '--burst', '1000000'];
+  const limits = ['--rate', '1000000', '--burst', '1000000', '--max-connections-per-ip', '1000000'];
   const [command, args] = pinned(SERVER_CPU, process.execPath, [BIN, ...base, ...limits, ...extra]);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // No inherited stdio: a server that outlived this process would hold the caller's pipe open.
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('a server did not start within 30 s')), 30_000);
     let buffered = '';
@@ -66,6 +74,14 @@ function startServer(extra: string[]): Promise<ServerNode> {
         if (!line.includes('"switchboard listening"')) continue;
         const entry = JSON.parse(line) as { port: number; pid: number };
         clearTimeout(timer);
+        // The launcher may serve from a child: kill that pid on exit too.
+        process.once('exit', () => {
+          try {
+            process.kill(entry.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        });
         resolve({ url: `ws://127.0.0.1:${entry.port}/ws`, pid: entry.pid, child });
       }
     });
@@ -91,7 +107,8 @@ class RawSocket {
   constructor(url: string) {
     this.#ws = new WebSocket(url);
     this.peerId = new Promise((resolve, reject) => {
-      this.#ws.once('error', reject);
+      this.#ws.on('error', reject);
+      this.#ws.once('close', (code) => reject(new Error(`socket closed (${code}) before welcome`)));
       this.#ws.once('open', () => this.#ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION })));
       this.#ws.on('message', (raw: Buffer) => {
         const frame = JSON.parse(raw.toString()) as Record<string, unknown>;

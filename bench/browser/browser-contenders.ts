@@ -1,7 +1,7 @@
 /**
  * Who takes part in the Chromium workloads. The bare page over the minimal ws relay is the floor; PeerJS with
  * PeerServer is the anchor users would pick; the bare page over Switchboard's wire protocol shows what the
- * broker itself adds; the Switchboard SDK rows need the SDK's peer layer in a browser bundle.
+ * broker itself adds; the Switchboard SDK rows drive the SDK's own browser bundle (pages/sdk-page.js).
  */
 import { readFileSync } from 'node:fs';
 import { CONTENDERS, REPO_ROOT, type ContenderName } from '../contenders/contender-specs.js';
@@ -10,7 +10,7 @@ import { CONTENDERS, REPO_ROOT, type ContenderName } from '../contenders/contend
 export interface BrowserContender {
   name: string;
   /** Which page drives the browsers. */
-  page: 'bare' | 'peerjs';
+  page: 'bare' | 'peerjs' | 'sdk';
   /** Which server process brokers the calls. */
   server: ContenderName;
   /** What the bare page speaks (ignored by the PeerJS page). */
@@ -23,20 +23,20 @@ function serverReason(server: ContenderName): () => string | undefined {
   return () => CONTENDERS[server].unavailableReason();
 }
 
-/** Why the SDK rows cannot run yet, re-checked at every run so they start running as soon as they can. */
+/** Why the SDK rows cannot run: the server cannot, or the SDK has no peer layer to drive. */
 function sdkReason(): string | undefined {
   const server = CONTENDERS.switchboard.unavailableReason();
   if (server !== undefined) return server;
   const index = readFileSync(`${REPO_ROOT}packages/client/src/index.ts`, 'utf8');
   if (!index.includes('PeerManager'))
     return '@switchboard/client does not export its peer layer (PeerManager) yet';
-  return 'the bench has no browser bundle of the SDK peer layer yet (see BENCHMARKS.md, "what is missing")';
+  return undefined;
 }
 
 export const BROWSER_CONTENDERS: readonly BrowserContender[] = [
   {
     name: 'switchboard-sdk (trickle)',
-    page: 'bare',
+    page: 'sdk',
     server: 'switchboard',
     protocol: 'switchboard',
     trickle: true,
@@ -44,7 +44,7 @@ export const BROWSER_CONTENDERS: readonly BrowserContender[] = [
   },
   {
     name: 'switchboard-sdk (non-trickle)',
-    page: 'bare',
+    page: 'sdk',
     server: 'switchboard',
     protocol: 'switchboard',
     trickle: false,

@@ -24,13 +24,15 @@ export async function openCallPair(
   const browsers: Browser[] = [await launchChromium(), await launchChromium()];
   try {
     const [caller, callee] = await Promise.all(browsers.map(async (b) => (await b.newContext()).newPage()));
-    const path = contender.page === 'peerjs' ? '/peerjs.html' : '/bare.html';
+    const path = `/${contender.page}.html`;
     await Promise.all([caller!.goto(`${origin}${path}`), callee!.goto(`${origin}${path}`)]);
     const open = (page: Page, name: string): Promise<string> =>
       page.evaluate(
         (args) => (window as unknown as { bench: { open(a: unknown): Promise<string> } }).bench.open(args),
         {
           protocol: contender.protocol,
+          // The SDK page sets its ICE mode on both sides when it joins; the other pages get it per call.
+          trickle: contender.trickle,
           url: `ws://127.0.0.1:${brokerPort}`,
           host: '127.0.0.1',
           port: brokerPort,

@@ -1,6 +1,7 @@
 /**
- * Serves the benchmark pages on loopback: `/bare.html` (plain RTCPeerConnection) and `/peerjs.html`
- * (PeerJS's own browser bundle from node_modules). Pages come from an http:// origin, not file://, so
+ * Serves the benchmark pages on loopback: `/bare.html` (plain RTCPeerConnection), `/peerjs.html`
+ * (PeerJS's own browser bundle from node_modules) and `/sdk.html` (the Switchboard SDK, bundled from source
+ * with esbuild when the server starts). Pages come from an http:// origin, not file://, so
  * WebSocket and getUserMedia behave as they do for users (127.0.0.1 counts as a secure context).
  */
 import { createServer, type Server } from 'node:http';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { bundleSdk } from '@switchboard/testing';
 
 const PAGES_DIR = fileURLToPath(new URL('./pages/', import.meta.url));
 const PEERJS_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('peerjs')), 'peerjs.min.js');
@@ -17,8 +19,15 @@ function html(...scripts: string[]): string {
   return `<!doctype html><meta charset="utf-8"><title>bench</title>${scripts.map((s) => `<script src="${s}"></script>`).join('')}`;
 }
 
-const ROUTES: Record<string, () => { type: string; body: string }> = {
+type Routes = Record<string, () => { type: string; body: string }>;
+
+const ROUTES: Routes = {
   '/bare.html': () => ({ type: 'text/html', body: html('/bare-page.js') }),
+  '/sdk.html': () => ({ type: 'text/html', body: html('/switchboard-sdk.js', '/sdk-page.js') }),
+  '/sdk-page.js': () => ({
+    type: 'text/javascript',
+    body: readFileSync(join(PAGES_DIR, 'sdk-page.js'), 'utf8'),
+  }),
   '/peerjs.html': () => ({ type: 'text/html', body: html('/peerjs.min.js', '/peerjs-page.js') }),
   '/bare-page.js': () => ({
     type: 'text/javascript',
@@ -38,8 +47,13 @@ export interface PageServer {
 }
 
 export async function startPageServer(): Promise<PageServer> {
+  const sdk = await bundleSdk();
+  const routes: Routes = {
+    ...ROUTES,
+    '/switchboard-sdk.js': () => ({ type: 'text/javascript', body: sdk }),
+  };
   const server: Server = createServer((request, response) => {
-    const route = ROUTES[new URL(request.url ?? '/', 'http://x').pathname];
+    const route = routes[new URL(request.url ?? '/', 'http://x').pathname];
     if (!route) {
       response.writeHead(404).end();
       return;

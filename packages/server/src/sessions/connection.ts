@@ -32,7 +32,8 @@ export interface ConnectionHost {
   readonly handshakeTimeoutMs: number;
   hello(connection: Connection, message: HelloMessage): Promise<void>;
   resume(connection: Connection, message: ResumeMessage): Promise<void>;
-  request(session: LocalSession, message: ClientRequest): void;
+  /** Run a client request; `dataJson` is a signal's data as the client wrote it (the relay forwards it). */
+  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void;
   /** A request frame that was refused at the edge (invalid or rate-limited): answer it as request `ref`. */
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void;
   bye(session: LocalSession): void;
@@ -134,10 +135,10 @@ export class Connection implements PeerSocketHandler {
       }
       return;
     }
-    this.#dispatch(decoded.message);
+    this.#dispatch(decoded.message, decoded.dataJson);
   }
 
-  #dispatch(message: ClientMessage): void {
+  #dispatch(message: ClientMessage, dataJson?: string): void {
     const session = this.session;
     if (this.#state !== 'open' || session === undefined) {
       if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
@@ -158,16 +159,14 @@ export class Connection implements PeerSocketHandler {
         session.acknowledge(message.seq);
         return;
       case 'ping':
-        this.socket.send(
-          message.t === undefined ? '{"type":"pong"}' : JSON.stringify({ type: 'pong', t: message.t }),
-        );
+        session.sendUnsequenced(message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t }, true);
         return;
       case 'bye':
         this.#host.bye(session);
         return;
       default:
         if (message.ack !== undefined) session.acknowledge(message.ack);
-        this.#host.request(session, message);
+        this.#host.request(session, message, dataJson);
     }
   }
 
