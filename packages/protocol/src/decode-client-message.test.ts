@@ -70,7 +70,9 @@ describe('decodeClientMessage', () => {
     for (const [text, dataJson] of cases) {
       const result = decodeClientMessage(text);
       expect(result).toMatchObject({ ok: true, dataJson });
-      expect(result.ok && JSON.parse(dataJson)).toEqual(result.ok && (result.message as { data: unknown }).data);
+      expect(result.ok && JSON.parse(dataJson)).toEqual(
+        result.ok && (result.message as { data: unknown }).data,
+      );
     }
   });
 

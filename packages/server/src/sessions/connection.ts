@@ -159,7 +159,10 @@ export class Connection implements PeerSocketHandler {
         session.acknowledge(message.seq);
         return;
       case 'ping':
-        session.sendUnsequenced(message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t }, true);
+        session.sendUnsequenced(
+          message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t },
+          true,
+        );
         return;
       case 'bye':
         this.#host.bye(session);

@@ -130,7 +130,8 @@ export class LocalSession {
    */
   enqueueRequest(request: ClientRequest, dataJson?: string): void {
     // Nothing ahead of it: run it now when it can complete synchronously (no promise chain per signal).
-    if (!this.#isRunning && this.#tasks.length === 0 && this.#host.executeNow(this, request, dataJson)) return;
+    if (!this.#isRunning && this.#tasks.length === 0 && this.#host.executeNow(this, request, dataJson))
+      return;
     this.#tasks.push(request);
     if (!this.#isRunning) void this.#run();
   }
@@ -182,7 +183,8 @@ export class LocalSession {
   flushAck(): void {
     this.#isAckScheduled = false;
     if (!this.#isAckOwed()) return;
-    if (this.#host.bus.inline !== undefined && this.lastSentSeq >= this.responseSeq) this.#sendStandaloneAck();
+    if (this.#host.bus.inline !== undefined && this.lastSentSeq >= this.responseSeq)
+      this.#sendStandaloneAck();
     else this.enqueue(() => this.#flushAckAsync());
   }
 
