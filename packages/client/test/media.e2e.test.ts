@@ -33,8 +33,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (skip) return;
   await Promise.all(browsers.map((browser) => browser.close()));
-  await server?.close();
+  await server.close();
 });
 
 async function join(page: Page, nickname: string): Promise<string> {

@@ -45,9 +45,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (skipReason !== undefined) return;
   await Promise.all(browsers.map((browser) => browser.close()));
-  await server?.close();
-  await turn?.close();
+  await server.close();
+  await turn.close();
 });
 
 /** Both pages joined to a fresh room with relay-only links; ada opens "chat" to bob and bob replies. */
@@ -143,11 +144,19 @@ describe.skipIf(skipReason !== undefined)(
         turn = await startCoturn({ secrets: [SECRET], allowLoopbackPeers: true, port });
         // Both sides see their relayed path die; at least one restarts ICE and both recover.
         for (const page of [ada, bob]) {
-          await page.waitForFunction(
-            () => (window as unknown as PeerPageWindow).harness.record.ice.includes('recovered'),
-            undefined,
-            { timeout: 60_000 },
-          );
+          await page
+            .waitForFunction(
+              () => (window as unknown as PeerPageWindow).harness.record.ice.includes('recovered'),
+              undefined,
+              { timeout: 60_000 },
+            )
+            .catch(async (error: unknown) => {
+              const seen = await page.evaluate(() => {
+                const { harness } = window as unknown as PeerPageWindow;
+                return { state: harness.peer!.peers.links[0]?.state, record: harness.record };
+              });
+              throw new Error(`${(error as Error).message}\nthe page saw: ${JSON.stringify(seen)}`);
+            });
         }
         const restarts = await ada.evaluate(() => (window as unknown as PeerPageWindow).harness.record.ice);
         expect(restarts.some((event) => event.startsWith('restart:'))).toBe(true);

@@ -123,8 +123,15 @@ export class PerfectNegotiator {
     if (offerCollision && this.#offerInFlight !== undefined) await this.#offerInFlight.catch(() => undefined);
     try {
       this.#isSettingRemoteAnswerPending = description.type === 'answer';
-      if (description.type === 'offer' && pc.signalingState === 'have-local-offer') {
-        // Explicit rollback in the same tick as SRD, so no addIceCandidate can slip in between (W3C note).
+      if (
+        description.type === 'offer' &&
+        pc.signalingState === 'have-local-offer' &&
+        this.#hasImplicitSetLocal === false
+      ) {
+        // wrtc only (no implicit rollback): explicit rollback in the same tick as SRD, so no addIceCandidate
+        // can slip in between (W3C note). Browsers take the implicit rollback in SRD below, the W3C form the
+        // header describes. In Chromium 156 under load, the explicit form once left the polite side's new
+        // ICE gathering stuck with no candidates after a media glare (media.e2e.test.ts).
         await Promise.all([
           pc.setLocalDescription({ type: 'rollback' }),
           pc.setRemoteDescription(description),

@@ -1,65 +1,71 @@
 /**
  * One timer for the standalone acks of every session on a node, instead of one timer per session.
  *
- * A session that owes its client an ack and has nothing else to carry it registers here; it is flushed on
- * the second tick after it registered, so its ack waits between half the delay and the whole delay. While
- * frames flow, the ack rides on them (`LocalSession`) and the flush finds nothing to do. The timer runs
- * only while some session is registered.
+ * A session that owes its client an ack registers here and is flushed between `delayMs` and `delayMs` plus
+ * one tick (a quarter of the delay) later. While frames flow toward the client, the ack rides on them
+ * (`LocalSession`) and the flush finds nothing to do. The timer runs only while some session is registered.
  */
 
-/** What the wheel flushes. */
-export interface AckFlushable {
-  /** Send the standalone ack, if one is still owed. */
-  flushAck(): void;
-}
+/** Ticks per delay: the flush comes at most a quarter of the delay late. */
+const TICKS_PER_DELAY = 4;
 
-export class AckWheel<T extends AckFlushable> {
+export class AckWheel<T> {
+  readonly #flush: (item: T) => void;
   readonly #tickMs: number;
-  /** Registered before the last tick: flushed on the next one. */
-  #due = new Set<T>();
-  /** Registered since the last tick. */
-  #waiting = new Set<T>();
-  #timer: NodeJS.Timeout | undefined;
+  /** Ring of slots; `#slots[#cursor]` is flushed on the next tick. */
+  readonly #slots: Set<T>[];
+  #cursor = 0;
+  #size = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #tick = (): void => {
-    const due = this.#due;
-    this.#due = this.#waiting;
+    const due = this.#slots[this.#cursor] as Set<T>;
     // A fresh set: a flush may register its item again, which must land in a set nobody is iterating.
-    this.#waiting = new Set();
-    for (const item of due) item.flushAck();
-    this.#timer =
-      this.#due.size === 0 && this.#waiting.size === 0 ? undefined : setTimeout(this.#tick, this.#tickMs);
+    this.#slots[this.#cursor] = new Set();
+    this.#cursor = (this.#cursor + 1) % this.#slots.length;
+    this.#size -= due.size;
+    for (const item of due) this.#flush(item);
+    this.#timer = this.#size === 0 ? undefined : setTimeout(this.#tick, this.#tickMs);
   };
 
-  /** @param delayMs the longest an ack waits */
-  constructor(delayMs: number) {
-    this.#tickMs = Math.max(1, Math.floor(delayMs / 2));
+  /**
+   * @param delayMs the least an ack waits for a frame to ride on
+   * @param flush sends an item's standalone ack, if one is still owed
+   */
+  constructor(delayMs: number, flush: (item: T) => void) {
+    this.#flush = flush;
+    this.#tickMs = Math.max(1, Math.ceil(delayMs / TICKS_PER_DELAY));
+    // The slot `delay / tick` ahead of the cursor is flushed after that many ticks and at most one more.
+    const ahead = Math.max(1, Math.ceil(delayMs / this.#tickMs));
+    this.#slots = Array.from({ length: ahead + 1 }, () => new Set<T>());
   }
 
-  /** Flush `item` within the delay. */
+  /** Flush `item` once the delay has passed (an item registered twice is flushed twice: harmless). */
   add(item: T): void {
-    this.#waiting.add(item);
+    const slot = this.#slots[(this.#cursor + this.#slots.length - 1) % this.#slots.length] as Set<T>;
+    if (slot.has(item)) return;
+    slot.add(item);
+    this.#size += 1;
     this.#timer ??= setTimeout(this.#tick, this.#tickMs);
   }
 
   /** Forget `item` (its socket is gone). */
   delete(item: T): void {
-    this.#due.delete(item);
-    this.#waiting.delete(item);
+    for (const slot of this.#slots) if (slot.delete(item)) this.#size -= 1;
   }
 
   /** Flush everything registered now (a drain wants every ack out). */
   flushAll(): void {
-    const items = [...this.#due, ...this.#waiting];
-    this.#due.clear();
-    this.#waiting.clear();
-    for (const item of items) item.flushAck();
+    const items = this.#slots.flatMap((slot) => [...slot]);
+    for (const slot of this.#slots) slot.clear();
+    this.#size = 0;
+    for (const item of items) this.#flush(item);
   }
 
   /** Stop the timer; registered items are dropped. */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#due.clear();
-    this.#waiting.clear();
+    for (const slot of this.#slots) slot.clear();
+    this.#size = 0;
   }
 }

@@ -55,7 +55,8 @@ export class Connection implements PeerSocketHandler {
   readonly #host: ConnectionHost;
   readonly #bucket: TokenBucket;
   #state: State = 'handshake';
-  #pending: { data: Uint8Array; isBinary: boolean }[] = [];
+  /** Frames that arrived while establishing (created then: most connections never need it). */
+  #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
   #dropsInARow = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
@@ -82,7 +83,7 @@ export class Connection implements PeerSocketHandler {
       return;
     }
     this.#dropsInARow = 0;
-    if (this.#state === 'establishing') this.#pending.push({ data, isBinary });
+    if (this.#state === 'establishing') (this.#pending ??= []).push({ data, isBinary });
     else this.#handle(data, isBinary);
   }
 
@@ -90,7 +91,7 @@ export class Connection implements PeerSocketHandler {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#handshakeTimer);
-    this.#pending = [];
+    this.#pending = undefined;
     this.#host.closed(this);
   }
 
@@ -182,18 +183,22 @@ export class Connection implements PeerSocketHandler {
       // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
       this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
     };
-    void step.catch(failed).finally(() => {
+    const settled = (): void => {
       if (this.#state === 'establishing') {
         // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
         this.#state = 'handshake';
         this.#drainPending();
       }
+    };
+    step.then(settled, (error: unknown) => {
+      failed(error);
+      settled();
     });
   }
 
   #drainPending(): void {
-    const pending = this.#pending;
-    this.#pending = [];
+    const pending = this.#pending ?? [];
+    this.#pending = undefined;
     for (const frame of pending) {
       if (this.#state !== 'open' && this.#state !== 'handshake') return;
       this.#handle(frame.data, frame.isBinary);

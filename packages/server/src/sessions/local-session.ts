@@ -20,13 +20,16 @@ import type { ClusterBus } from '../bus/cluster-bus.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
 import type { AckWheel } from './ack-wheel.js';
 import { encodeFrame, withAck } from './frame-encoder.js';
+import { SerialTaskQueue, type Task } from './serial-task-queue.js';
 
 /** What a session needs from the node that holds it. */
 export interface SessionHost {
   readonly bus: ClusterBus;
   readonly maxBufferedBytes: number;
-  /** The node's one timer for standalone acks. */
+  /** The node's one timer for standalone acks (`limits.ackDelayMs`). */
   readonly acks: AckWheel<LocalSession>;
+  /** The node's timer for acks an app is likely awaiting (`update`, `token`): `PROMPT_ACK_DELAY_MS`. */
+  readonly promptAcks: AckWheel<LocalSession>;
   /** The socket's unsent buffer passed `maxBufferedBytes`. */
   onSlowConsumer(session: LocalSession): void;
   /** A task threw: log it; the session carries on. */
@@ -50,9 +53,8 @@ export interface LocalSessionInit {
   readonly lastClientId: number;
 }
 
-type Task = () => Promise<void>;
-/** A queued lifecycle step, or a client request kept as the message itself (no closure per request). */
-type QueuedWork = Task | ClientRequest;
+/** Until a socket is welcomed: shared, so a session costs no object for it (idle sessions are many). */
+const NO_CLIENT: AuthRequest = Object.freeze({ token: undefined, remoteAddress: '', origin: undefined });
 
 export class LocalSession {
   readonly sessionId: string;
@@ -72,22 +74,25 @@ export class LocalSession {
   /** The socket, once welcomed; `undefined` while detached or before the welcome is out. */
   socket: PeerSocket | undefined;
   /** Facts about the current client connection, for token refreshes. */
-  client: AuthRequest = { token: undefined, remoteAddress: '', origin: undefined };
+  client: AuthRequest = NO_CLIENT;
 
   readonly #host: SessionHost;
-  readonly #tasks: QueuedWork[] = [];
-  #isRunning = false;
-  #idleWaiters: (() => void)[] = [];
+  readonly #tasks: SerialTaskQueue<ClientRequest>;
   #persistedClientId: number;
   #ackSentId = 0;
   /** A resent request was dropped as a duplicate: its ack must go out again even if the id was acked. */
   #isReackDue = false;
   #isAckScheduled = false;
+  #isPromptAckScheduled = false;
   #isFilling = false;
   #needsFill = false;
 
   constructor(host: SessionHost, init: LocalSessionInit) {
     this.#host = host;
+    this.#tasks = new SerialTaskQueue(
+      (request) => host.execute(this, request),
+      (error) => host.onTaskError(this, error),
+    );
     this.sessionId = init.sessionId;
     this.peerId = init.peerId;
     this.resumeSecretHash = init.resumeSecretHash;
@@ -110,7 +115,7 @@ export class LocalSession {
 
   /** Nothing running or pending, every request acknowledged and every sent frame acknowledged by the client. */
   get isSettled(): boolean {
-    if (this.#isRunning || this.#isAckScheduled) return false;
+    if (!this.#tasks.isIdle || this.#isAckScheduled || this.#isPromptAckScheduled) return false;
     return (
       this.socket === undefined || (this.lastSentSeq <= this.ackedSeq && this.#ackSentId >= this.lastClientId)
     );
@@ -121,7 +126,6 @@ export class LocalSession {
   /** Run `task` after every task queued before it. Errors are reported to the host, never thrown. */
   enqueue(task: Task): void {
     this.#tasks.push(task);
-    if (!this.#isRunning) void this.#run();
   }
 
   /**
@@ -130,40 +134,24 @@ export class LocalSession {
    */
   enqueueRequest(request: ClientRequest, dataJson?: string): void {
     // Nothing ahead of it: run it now when it can complete synchronously (no promise chain per signal).
-    if (!this.#isRunning && this.#tasks.length === 0 && this.#host.executeNow(this, request, dataJson))
-      return;
+    if (this.#tasks.isIdle && this.#host.executeNow(this, request, dataJson)) return;
     this.#tasks.push(request);
-    if (!this.#isRunning) void this.#run();
   }
 
   /** Resolves when no task is queued or running. */
   whenIdle(): Promise<void> {
-    if (!this.#isRunning) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  async #run(): Promise<void> {
-    this.#isRunning = true;
-    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
-      try {
-        if (typeof task === 'function') await task();
-        else await this.#host.execute(this, task);
-      } catch (error) {
-        this.#host.onTaskError(this, error);
-      }
-    }
-    this.#isRunning = false;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    return this.#tasks.whenIdle();
   }
 
   // ---- client requests and acks ------------------------------------------------------------------------
 
-  /** Record that request `id` was processed and schedule the cumulative ack. */
-  markProcessed(id: number): void {
+  /**
+   * Record that request `id` was processed and schedule the cumulative ack; `isPrompt`: the app is likely
+   * awaiting it (an `update` or `token`), so a standalone ack goes after `PROMPT_ACK_DELAY_MS` already.
+   */
+  markProcessed(id: number, isPrompt = false): void {
     if (id > this.lastClientId) this.lastClientId = id;
-    this.scheduleAck();
+    this.scheduleAck(isPrompt);
   }
 
   /** A request id <= `lastClientId` arrived again: acknowledge it again (the first ack may have been lost). */
@@ -173,15 +161,31 @@ export class LocalSession {
   }
 
   /** Make sure an `ack` for `lastClientId` goes out within `ackDelayMs`, on a frame or on its own. */
-  scheduleAck(): void {
-    if (this.#isAckScheduled || this.socket === undefined) return;
-    this.#isAckScheduled = true;
-    this.#host.acks.add(this);
+  scheduleAck(isPrompt = false): void {
+    if (this.socket === undefined) return;
+    if (!this.#isAckScheduled) {
+      this.#isAckScheduled = true;
+      this.#host.acks.add(this);
+    }
+    if (isPrompt && !this.#isPromptAckScheduled) {
+      this.#isPromptAckScheduled = true;
+      this.#host.promptAcks.add(this);
+    }
   }
 
   /** Called by the ack wheel: send the standalone ack, unless a frame carried it meanwhile. */
   flushAck(): void {
     this.#isAckScheduled = false;
+    this.#flushOwedAck();
+  }
+
+  /** Called by the prompt ack wheel: the same, sooner. */
+  flushPromptAck(): void {
+    this.#isPromptAckScheduled = false;
+    this.#flushOwedAck();
+  }
+
+  #flushOwedAck(): void {
     if (!this.#isAckOwed()) return;
     if (this.#host.bus.inline !== undefined && this.lastSentSeq >= this.responseSeq)
       this.#sendStandaloneAck();
@@ -250,7 +254,9 @@ export class LocalSession {
   /** Stop the pending standalone ack (the socket is gone, or the session is leaving this node). */
   cancelAck(): void {
     this.#isAckScheduled = false;
+    this.#isPromptAckScheduled = false;
     this.#host.acks.delete(this);
+    this.#host.promptAcks.delete(this);
   }
 
   /** Forget the ack already sent on a previous socket: the next socket needs its own ack. */

@@ -61,7 +61,7 @@ export class RequestExecutor {
     } else {
       await this.#answerError(session, message.id, outcome.code, outcome.message);
     }
-    session.markProcessed(message.id);
+    session.markProcessed(message.id, message.type === 'update' || message.type === 'token');
   }
 
   /**

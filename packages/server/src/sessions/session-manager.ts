@@ -35,6 +35,13 @@ import type { LocalSession } from './local-session.js';
 import { RequestExecutor } from './request-executor.js';
 import { SessionHandshake, type HandshakeHost } from './session-handshake.js';
 
+/**
+ * How long an ack of `update` or `token` may wait for a frame to ride on. Apps await those (a status
+ * toggle, a token refresh) and they are rare, so they are not held for the full `ackDelayMs`; signals,
+ * the bulk of requests, are (PROTOCOL.md §Requests and acknowledgements).
+ */
+export const PROMPT_ACK_DELAY_MS = 20;
+
 /** The collaborators of a session manager. */
 export interface SessionManagerDeps {
   readonly bus: ClusterBus;
@@ -52,6 +59,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   readonly bus: ClusterBus;
   readonly maxBufferedBytes: number;
   readonly acks: AckWheel<LocalSession>;
+  readonly promptAcks: AckWheel<LocalSession>;
   readonly maxFrameBytes: number;
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
@@ -68,7 +76,10 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     const o = deps.options;
     this.#deps = deps;
     this.bus = deps.bus;
-    this.acks = new AckWheel(o.ackDelayMs);
+    this.acks = new AckWheel(o.ackDelayMs, (session) => session.flushAck());
+    this.promptAcks = new AckWheel(Math.min(o.ackDelayMs, PROMPT_ACK_DELAY_MS), (session) =>
+      session.flushPromptAck(),
+    );
     this.maxBufferedBytes = o.maxBufferedBytes;
     this.maxFrameBytes = o.maxFrameBytes;
     this.messagesPerSecond = o.messagesPerSecond;
@@ -264,6 +275,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     }
     // Acks still waiting for a frame to ride on go now: the drain waits for clients to have them.
     this.acks.flushAll();
+    this.promptAcks.flushAll();
     const deadline = Date.now() + this.#deps.options.drainTimeoutMs;
     while (Date.now() < deadline && !(await this.#isSettled())) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -284,5 +296,6 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     this.#expiry.stop();
     this.#handshake.stop();
     this.acks.stop();
+    this.promptAcks.stop();
   }
 }
