@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type WelcomeMessage } from '@switchboard/protocol';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
-import { acked } from './helpers/acked.js';
 
 async function metric(httpUrl: string, line: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
@@ -169,9 +168,13 @@ describe('slow consumers', () => {
     const reading = { isClosed: false };
     void reader.client.closed.then(() => (reading.isClosed = true));
     for (let i = 0; i < 2000 && !reading.isClosed; i += 1) {
-      const id = writer.client.id();
-      writer.client.send({ type: 'signal', id, to: reader.welcome.peerId, data: payload });
-      if (i % 50 === 49) await acked(writer.client, id);
+      writer.client.send({
+        type: 'signal',
+        id: writer.client.id(),
+        to: reader.welcome.peerId,
+        data: payload,
+      });
+      if (i % 50 === 49) await writer.client.next((f) => f.type === 'ack');
     }
     const text = await (await fetch(`${started.httpUrl}/metrics`)).text();
     expect(text).toMatch(/switchboard_limit_hits_total\{limit="slow_consumer"\} [1-9]/);

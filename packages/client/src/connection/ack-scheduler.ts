@@ -1,8 +1,7 @@
 /**
  * Delayed, coalesced acknowledgement of server frames. Acking each frame would double the frame count on a
- * busy socket. So an ack rides on the next request when there is one (`takePiggyback`), and a standalone
- * `ack` goes out only when the client has been quiet for `delayMs` after a frame, or once `everyFrames`
- * frames wait unacknowledged (which bounds what the server holds in the session's outbox for us).
+ * busy socket; waiting up to `ackDelayMs` lets one `ack` cover a burst, and a request going out meanwhile
+ * carries the ack for free (`takePiggyback`).
  */
 import type { InboundSequencer } from './inbound-sequencer.js';
 
@@ -11,58 +10,39 @@ export interface AckSchedulerOptions {
   readonly inbound: InboundSequencer;
   /** The delay to use now (the server's `limits.ackDelayMs` may change with each welcome). */
   readonly delayMs: () => number;
-  /** Ack at once when this many processed frames wait unacknowledged. @default Infinity */
-  readonly everyFrames?: () => number;
   /** Send an ack frame if the socket is usable; returns false when it is not. */
   readonly canSend: () => boolean;
   readonly send: (text: string) => void;
 }
 
-/** Sends `ack{seq}` for processed frames, at most one per delay window unless frames pile up. */
+/** Sends `ack{seq}` for processed frames, at most one per delay window. */
 export class AckScheduler {
   readonly #options: AckSchedulerOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Frames processed since the last ack went out (standalone or piggybacked). */
-  #unacked = 0;
 
   constructor(options: AckSchedulerOptions) {
     this.#options = options;
   }
 
-  /** A frame was processed: make sure an ack goes out within the delay, or now if frames piled up. */
+  /** A frame was processed: make sure an ack goes out within the delay. */
   schedule(): void {
-    this.#unacked += 1;
-    if (this.#unacked >= (this.#options.everyFrames?.() ?? Infinity)) {
-      this.flush();
-      return;
-    }
-    this.#timer ??= setTimeout(() => {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.flush();
+      if (!this.#options.canSend()) return;
+      const seq = this.#options.inbound.takeAck();
+      if (seq !== undefined) this.#options.send(JSON.stringify({ type: 'ack', seq }));
     }, this.#options.delayMs());
-  }
-
-  /** Send the standalone ack now, if anything is unacknowledged and the socket is usable. */
-  flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (!this.#options.canSend()) return;
-    this.#unacked = 0;
-    const seq = this.#options.inbound.takeAck();
-    if (seq !== undefined) this.#options.send(`{"type":"ack","seq":${seq}}`);
   }
 
   /** The seq to piggyback on an outgoing request, if anything is unacknowledged. */
   takePiggyback(): number | undefined {
-    const seq = this.#options.inbound.takeAck();
-    if (seq !== undefined) this.#unacked = 0;
-    return seq;
+    return this.#options.inbound.takeAck();
   }
 
   /** The socket went down: the resume's `lastSeq` will acknowledge what is pending. */
   cancel(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#unacked = 0;
   }
 }

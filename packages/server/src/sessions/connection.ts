@@ -32,8 +32,7 @@ export interface ConnectionHost {
   readonly handshakeTimeoutMs: number;
   hello(connection: Connection, message: HelloMessage): Promise<void>;
   resume(connection: Connection, message: ResumeMessage): Promise<void>;
-  /** Run a client request; `dataJson` is a signal's data as the client wrote it (the relay forwards it). */
-  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void;
+  request(session: LocalSession, message: ClientRequest): void;
   /** A request frame that was refused at the edge (invalid or rate-limited): answer it as request `ref`. */
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void;
   bye(session: LocalSession): void;
@@ -55,8 +54,7 @@ export class Connection implements PeerSocketHandler {
   readonly #host: ConnectionHost;
   readonly #bucket: TokenBucket;
   #state: State = 'handshake';
-  /** Frames that arrived while establishing (created then: most connections never need it). */
-  #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
+  #pending: { data: Uint8Array; isBinary: boolean }[] = [];
   #dropsInARow = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
@@ -83,7 +81,7 @@ export class Connection implements PeerSocketHandler {
       return;
     }
     this.#dropsInARow = 0;
-    if (this.#state === 'establishing') (this.#pending ??= []).push({ data, isBinary });
+    if (this.#state === 'establishing') this.#pending.push({ data, isBinary });
     else this.#handle(data, isBinary);
   }
 
@@ -91,7 +89,7 @@ export class Connection implements PeerSocketHandler {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#handshakeTimer);
-    this.#pending = undefined;
+    this.#pending = [];
     this.#host.closed(this);
   }
 
@@ -136,10 +134,10 @@ export class Connection implements PeerSocketHandler {
       }
       return;
     }
-    this.#dispatch(decoded.message, decoded.dataJson);
+    this.#dispatch(decoded.message);
   }
 
-  #dispatch(message: ClientMessage, dataJson?: string): void {
+  #dispatch(message: ClientMessage): void {
     const session = this.session;
     if (this.#state !== 'open' || session === undefined) {
       if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
@@ -160,9 +158,8 @@ export class Connection implements PeerSocketHandler {
         session.acknowledge(message.seq);
         return;
       case 'ping':
-        session.sendUnsequenced(
-          message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t },
-          true,
+        this.socket.send(
+          message.t === undefined ? '{"type":"pong"}' : JSON.stringify({ type: 'pong', t: message.t }),
         );
         return;
       case 'bye':
@@ -170,7 +167,7 @@ export class Connection implements PeerSocketHandler {
         return;
       default:
         if (message.ack !== undefined) session.acknowledge(message.ack);
-        this.#host.request(session, message, dataJson);
+        this.#host.request(session, message);
     }
   }
 
@@ -183,22 +180,18 @@ export class Connection implements PeerSocketHandler {
       // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
       this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
     };
-    const settled = (): void => {
+    void step.catch(failed).finally(() => {
       if (this.#state === 'establishing') {
         // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
         this.#state = 'handshake';
         this.#drainPending();
       }
-    };
-    step.then(settled, (error: unknown) => {
-      failed(error);
-      settled();
     });
   }
 
   #drainPending(): void {
-    const pending = this.#pending ?? [];
-    this.#pending = undefined;
+    const pending = this.#pending;
+    this.#pending = [];
     for (const frame of pending) {
       if (this.#state !== 'open' && this.#state !== 'handshake') return;
       this.#handle(frame.data, frame.isBinary);

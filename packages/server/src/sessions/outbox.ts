@@ -11,12 +11,8 @@ import type { SequencedServerMessage, UnsequencedServerMessage } from '@switchbo
 
 export class Outbox {
   readonly #maxFrames: number;
-  /**
-   * Frames in seq order; `#frames[#head]` is the oldest unacknowledged one. Slots before `#head` are cleared
-   * on ack, so an acknowledged frame is garbage at once instead of surviving until the next compaction
-   * (frames kept alive across young-generation GCs get promoted, which was most of the relay's GC time).
-   */
-  #frames: (SequencedServerMessage | undefined)[] = [];
+  /** Unacknowledged frames in seq order; `#frames[#head]` is the oldest. */
+  #frames: SequencedServerMessage[] = [];
   #head = 0;
   #lastSeq = 0;
 
@@ -48,9 +44,7 @@ export class Outbox {
   ack(seq: number): void {
     const oldest = this.#frames[this.#head];
     if (oldest === undefined || seq < oldest.seq) return;
-    const head = this.#head + Math.min(this.depth, seq - oldest.seq + 1);
-    for (let i = this.#head; i < head; i++) this.#frames[i] = undefined;
-    this.#head = head;
+    this.#head += Math.min(this.depth, seq - oldest.seq + 1);
     // Compact once the dead prefix dominates, so acking is O(1) amortised and memory stays bounded.
     if (this.#head > 64 && this.#head * 2 > this.#frames.length) {
       this.#frames = this.#frames.slice(this.#head);
@@ -63,6 +57,6 @@ export class Outbox {
     const oldest = this.#frames[this.#head];
     if (oldest === undefined) return [];
     const start = this.#head + Math.max(0, afterSeq - oldest.seq + 1);
-    return this.#frames.slice(start) as SequencedServerMessage[]; // slots from #head on are all set
+    return this.#frames.slice(start);
   }
 }

@@ -24,7 +24,13 @@ import { IceRefreshScheduler } from '../ice/ice-refresh-scheduler.js';
 import type { Connection } from './connection.js';
 import { LocalSession, type SessionHost } from './local-session.js';
 import type { SessionManagerDeps } from './session-manager.js';
-import { hashResumeSecret, resumeSecretMatches, SessionSecrets } from './session-secrets.js';
+import {
+  hashResumeSecret,
+  newPeerId,
+  newResumeSecret,
+  newSessionId,
+  resumeSecretMatches,
+} from './session-secrets.js';
 
 /** What the handshake needs from the node's session manager. */
 export interface HandshakeHost extends SessionHost {
@@ -44,7 +50,6 @@ export class SessionHandshake {
   readonly #limits: Limits;
   /** Pushes fresh TURN credentials (`ice-servers`) to connected sessions before theirs expire. */
   readonly #iceRefresh = new IceRefreshScheduler();
-  readonly #secrets = new SessionSecrets();
 
   /** @param sessions the node's sessions, by id: the handshake adds (and, on a failed takeover, removes) them */
   constructor(deps: SessionManagerDeps, host: HandshakeHost, sessions: Map<string, LocalSession>) {
@@ -195,10 +200,10 @@ export class SessionHandshake {
   }
 
   async #startFresh(connection: Connection, principal: Principal): Promise<void> {
-    const secret = this.#secrets.newResumeSecret();
+    const secret = newResumeSecret();
     const session = new LocalSession(this.#host, {
-      sessionId: this.#secrets.newSessionId(),
-      peerId: this.#secrets.newPeerId(),
+      sessionId: newSessionId(),
+      peerId: newPeerId(),
       resumeSecretHash: hashResumeSecret(secret),
       principal,
       rooms: [],
