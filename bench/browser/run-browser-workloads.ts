@@ -1,6 +1,6 @@
 /**
  * Starts browser-runner.ts inside a fresh loopback-only network namespace (`unshare -n`, then `ip link set lo
- * up`), under `flock /tmp/media.lock` so that only one Chromium-heavy run happens on the machine at a time.
+ * up`), under `flock` on a lock file in the OS temp dir so that only one Chromium-heavy run happens on the machine at a time.
  * Chromium then gathers 127.0.0.1 candidates only (shared/reference/lab.md §1.4).
  */
 import { spawn } from 'node:child_process';
@@ -51,7 +51,7 @@ export async function runBrowserWorkloads(
   ];
   if (options.isQuick) inner.push('--quick');
   const script = `ip link set lo up && exec ${inner.map((a) => `'${a}'`).join(' ')}`;
-  const child = spawn('flock', ['/tmp/media.lock', 'unshare', '-n', 'sh', '-c', script], {
+  const child = spawn('flock', [join(tmpdir(), 'switchboard-media.lock'), 'unshare', '-n', 'sh', '-c', script], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), RUNNER_TIMEOUT_MS);

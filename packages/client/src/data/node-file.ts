@@ -36,7 +36,7 @@ function baseName(path: string): string {
 /**
  * A file on disk as a `FileSource` (Node only). It is read as it is sent, never whole.
  *
- * @example link.sendFile(await fileSourceFromPath('/tmp/video.mp4'))
+ * @example link.sendFile(await fileSourceFromPath('./video.mp4'))
  */
 export async function fileSourceFromPath(
   path: string,
