@@ -51,9 +51,13 @@ export async function runBrowserWorkloads(
   ];
   if (options.isQuick) inner.push('--quick');
   const script = `ip link set lo up && exec ${inner.map((a) => `'${a}'`).join(' ')}`;
-  const child = spawn('flock', [join(tmpdir(), 'switchboard-media.lock'), 'unshare', '-n', 'sh', '-c', script], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    'flock',
+    [join(tmpdir(), 'switchboard-media.lock'), 'unshare', '-n', 'sh', '-c', script],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const timer = setTimeout(() => child.kill('SIGKILL'), RUNNER_TIMEOUT_MS);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);

@@ -81,11 +81,19 @@ export const SignalMessage = Type.Object(
   strict,
 );
 export const TokenMessage = Type.Object(
-  { type: Type.Literal('token'), id: RequestId, token: Type.String({ minLength: 1, maxLength: 8192 }), ack: ackField },
+  {
+    type: Type.Literal('token'),
+    id: RequestId,
+    token: Type.String({ minLength: 1, maxLength: 8192 }),
+    ack: ackField,
+  },
   strict,
 );
 export const ClientAckMessage = Type.Object({ type: Type.Literal('ack'), seq: Seq }, strict);
-export const PingMessage = Type.Object({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) }, strict);
+export const PingMessage = Type.Object(
+  { type: Type.Literal('ping'), t: Type.Optional(Type.Number()) },
+  strict,
+);
 export const ByeMessage = Type.Object({ type: Type.Literal('bye') }, strict);
 
 /** Every client frame schema, keyed by `type`. The decoder picks one by `type` (a discriminated union). */
@@ -184,7 +192,10 @@ export const RelayedSignalMessage = Type.Object(
   strict,
 );
 /** Cumulative: every client request with id <= `id` has been processed. */
-export const ServerAckMessage = Type.Object({ type: Type.Literal('ack'), id: Type.Integer({ minimum: 0 }) }, strict);
+export const ServerAckMessage = Type.Object(
+  { type: Type.Literal('ack'), id: Type.Integer({ minimum: 0 }) },
+  strict,
+);
 export const ErrorMessage = Type.Object(
   {
     type: Type.Literal('error'),
@@ -196,9 +207,16 @@ export const ErrorMessage = Type.Object(
   },
   strict,
 );
-export const PongMessage = Type.Object({ type: Type.Literal('pong'), t: Type.Optional(Type.Number()) }, strict);
+export const PongMessage = Type.Object(
+  { type: Type.Literal('pong'), t: Type.Optional(Type.Number()) },
+  strict,
+);
 export const IceServersMessage = Type.Object(
-  { type: Type.Literal('ice-servers'), iceServers: Type.Array(IceServer), expiresAt: Type.Optional(Type.Number()) },
+  {
+    type: Type.Literal('ice-servers'),
+    iceServers: Type.Array(IceServer),
+    expiresAt: Type.Optional(Type.Number()),
+  },
   strict,
 );
 export const ServerGoingAwayMessage = Type.Object(
