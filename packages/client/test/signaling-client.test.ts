@@ -99,6 +99,52 @@ describe('SignalingClient against a real server', () => {
     expect(await atA).toEqual([b.peerId, { sdp: 'answer' }]);
   });
 
+  it('settles a signal by the ack that rides on the answer, with no standalone ack frame', async () => {
+    // Standalone acks would wait 10 s, longer than this test may take: only a piggybacked ack can settle.
+    const slow = await startServer({ ackDelayMs: 10_000 });
+    const options = { url: slow.url, WebSocket };
+    const [a, b] = [new SignalingClient(options), new SignalingClient(options)];
+    try {
+      await Promise.all([a.connect(), b.connect()]);
+      await a.join('ride', { nickname: 'ada' });
+      await b.join('ride', { nickname: 'bob' });
+      const offered = nextEvent(b, 'signal');
+      const offer = a.signal(b.peerId!, 'offer');
+      await offered;
+      const answered = nextEvent(a, 'signal');
+      void b.signal(a.peerId!, 'answer').catch(() => undefined);
+      await answered;
+      await offer;
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await slow.close();
+    }
+  });
+
+  it('paces a burst beyond the server rate limit instead of having it refused with RATE_LIMITED', async () => {
+    const limited = await startServer({ messagesPerSecond: 50, messageBurst: 20 });
+    const options = { url: limited.url, WebSocket };
+    const [a, b] = [new SignalingClient(options), new SignalingClient(options)];
+    try {
+      await Promise.all([a.connect(), b.connect()]);
+      await a.join('burst', { nickname: 'ada' });
+      await b.join('burst', { nickname: 'bob' });
+      const received: unknown[] = [];
+      const all = new Promise<void>((resolve) =>
+        b.on('signal', (_from, data) => {
+          if (received.push(data) === 40) resolve();
+        }),
+      );
+      // Twice the burst at once: the client holds back what the server's token bucket would refuse.
+      await Promise.all(Array.from({ length: 40 }, (_, n) => a.signal(b.peerId!, { n })));
+      await all;
+      expect(received).toEqual(Array.from({ length: 40 }, (_, n) => ({ n })));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await limited.close();
+    }
+  });
+
   it('fails a signal to an unknown peer with PEER_NOT_FOUND, not a timeout', async () => {
     // A request timeout far longer than the test's own: only an immediate answer can pass.
     const a = await connected({ requestTimeoutMs: 60_000 });

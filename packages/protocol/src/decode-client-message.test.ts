@@ -48,11 +48,33 @@ describe('decodeClientMessage', () => {
     it(`round-trips ${type} through JSON text and UTF-8 bytes`, () => {
       for (const message of examples) {
         const text = JSON.stringify(message);
-        expect(decodeClientMessage(text)).toEqual({ ok: true, message });
-        expect(decodeClientMessage(new TextEncoder().encode(text))).toEqual({ ok: true, message });
+        // A signal also carries the text of its data, which the relay forwards as it is.
+        const expected =
+          message.type === 'signal'
+            ? { ok: true, message, dataJson: JSON.stringify(message.data) }
+            : { ok: true, message };
+        expect(decodeClientMessage(text)).toEqual(expected);
+        expect(decodeClientMessage(new TextEncoder().encode(text))).toEqual(expected);
       }
     });
   }
+
+  it("gives a signal's data as the sender's own text, wherever the key is and however it is spelled", () => {
+    const cases: [string, string][] = [
+      ['{"data" : { "a" : [1, "}\\"", {}] } ,"type":"signal","id":1,"to":"p"}', '{ "a" : [1, "}\\"", {}] }'],
+      ['{"type":"signal","id":1,"data":"x","to":"p","data":[true]}', '[true]'],
+      ['{"type":"signal","id":1,"to":"p","d\\u0061ta":-1.5e3 }', '-1.5e3'],
+      ['{"type":"signal","id":1,"to":"p","data":null}', 'null'],
+      ['{"type":"signal","id":1,"to":"p","data":"a\\\\"}', '"a\\\\"'],
+    ];
+    for (const [text, dataJson] of cases) {
+      const result = decodeClientMessage(text);
+      expect(result).toMatchObject({ ok: true, dataJson });
+      expect(result.ok && JSON.parse(dataJson)).toEqual(
+        result.ok && (result.message as { data: unknown }).data,
+      );
+    }
+  });
 
   it('rejects text that is not JSON with INVALID_JSON', () => {
     expect(decodeClientMessage('{"type":')).toMatchObject({ ok: false, code: 'INVALID_JSON' });

@@ -10,6 +10,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from './error-codes.js';
 import type { ClientMessage } from './messages.js';
+import { findJsonValueSpan } from './json-value-span.js';
 import { CLIENT_MESSAGE_SCHEMAS } from './schemas.js';
 
 /** Default cap for one frame, in bytes (64 KiB): room for a large non-trickle SDP with margin. */
@@ -21,9 +22,13 @@ export const DEFAULT_MAX_FRAME_BYTES = 65_536;
  */
 export const MAX_NESTING_DEPTH = 64;
 
-/** The outcome of decoding one frame. */
+/**
+ * The outcome of decoding one frame. For a `signal`, `dataJson` is the exact JSON text of its `data` as the
+ * client sent it: the relay forwards that text instead of serialising `data` again (the relay never reads
+ * `data`, so the text is as good as the value, and cheaper).
+ */
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly message: T }
+  | { readonly ok: true; readonly message: T; readonly dataJson?: string }
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: number };
 
 let checks: Map<string, TypeCheck<TSchema>> | undefined;
@@ -90,7 +95,9 @@ export function decodeClientMessage(
   const type = record['type'];
   const ref = record['id'];
   if (typeof type !== 'string') return fail('INVALID_FRAME', 'frame must have a string `type`', ref);
-  if (isNestedDeeperThan(value, MAX_NESTING_DEPTH)) {
+  // A signal's frame is scanned once for both the depth and the text of `data`; other frames are walked.
+  const span = type === 'signal' ? findJsonValueSpan(text, 'data') : undefined;
+  if (span === undefined ? isNestedDeeperThan(value, MAX_NESTING_DEPTH) : span.depth > MAX_NESTING_DEPTH) {
     return fail(
       'INVALID_FRAME',
       `frame nests objects or arrays deeper than ${MAX_NESTING_DEPTH} levels`,
@@ -106,7 +113,9 @@ export function decodeClientMessage(
       first === undefined || first.path === '' ? 'frame' : `\`${first.path.slice(1).replaceAll('/', '.')}\``;
     return fail('INVALID_FRAME', `${type}: ${where} ${first?.message.toLowerCase() ?? 'is invalid'}`, ref);
   }
-  return { ok: true, message: value as ClientMessage };
+  return span === undefined || span.start < 0
+    ? { ok: true, message: value as ClientMessage }
+    : { ok: true, message: value as ClientMessage, dataJson: text.slice(span.start, span.end) };
 }
 
 /** Whether `value` nests objects/arrays more than `levels` deep; recursion is bounded by `levels`. */

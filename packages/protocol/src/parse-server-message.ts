@@ -21,12 +21,16 @@ export function parseServerMessage(text: string): ServerMessage {
   if (typeof value !== 'object' || value === null) {
     throw new SwitchboardError('INVALID_FRAME', 'server frame is not an object');
   }
-  const { type, seq } = value as { type?: unknown; seq?: unknown };
+  const { type, seq, ack } = value as { type?: unknown; seq?: unknown; ack?: unknown };
   if (typeof type !== 'string' || !KNOWN.has(type)) {
     throw new SwitchboardError('UNKNOWN_TYPE', `unknown server message type ${String(type)}`);
   }
   if (SEQUENCED.has(type) && typeof seq !== 'number') {
     throw new SwitchboardError('INVALID_FRAME', `server ${type} frame has no seq`);
+  }
+  // A piggybacked request ack settles requests, so a malformed one must not be taken for "nothing acked".
+  if (ack !== undefined && typeof ack !== 'number') {
+    throw new SwitchboardError('INVALID_FRAME', `server ${type} frame has a non-numeric ack`);
   }
   return value as ServerMessage;
 }

@@ -112,6 +112,15 @@ export const CLIENT_MESSAGE_SCHEMAS = {
 
 // ---- server -> client ----------------------------------------------------------------------------------
 
+/**
+ * A cumulative request ack piggybacked on a frame that goes to the client anyway: every request with
+ * id <= `ack` has been processed, exactly as a standalone `ack {id}` says. It is added when the frame is
+ * sent (never stored in the outbox), and only once every answer of those requests has been sent, so it
+ * never overtakes the error that answers one of them. It saves the standalone `ack` frame whenever the
+ * session has traffic in that direction.
+ */
+const piggybackAck = Type.Optional(Type.Integer({ minimum: 0 }));
+
 export const PeerState = Type.Union([Type.Literal('online'), Type.Literal('reconnecting')]);
 /** A peer as presence shows it to one recipient. `polite` is the recipient's role toward this peer. */
 export const PeerInfo = Type.Object(
@@ -167,28 +176,43 @@ export const RosterMessage = Type.Object(
     room: RoomName,
     self: Type.Object({ peerId: PeerId, metadata: PeerMetadata }, strict),
     peers: Type.Array(PeerInfo),
+    ack: piggybackAck,
   },
   strict,
 );
 export const PeerJoinedMessage = Type.Object(
-  { type: Type.Literal('peer-joined'), seq: Seq, room: RoomName, peer: PeerInfo },
+  { type: Type.Literal('peer-joined'), seq: Seq, room: RoomName, peer: PeerInfo, ack: piggybackAck },
   strict,
 );
 export const PeerUpdatedMessage = Type.Object(
-  { type: Type.Literal('peer-updated'), seq: Seq, room: RoomName, peer: PeerInfo },
+  { type: Type.Literal('peer-updated'), seq: Seq, room: RoomName, peer: PeerInfo, ack: piggybackAck },
   strict,
 );
 export const PeerLeftMessage = Type.Object(
-  { type: Type.Literal('peer-left'), seq: Seq, room: RoomName, peerId: PeerId, reason: LeftReason },
+  {
+    type: Type.Literal('peer-left'),
+    seq: Seq,
+    room: RoomName,
+    peerId: PeerId,
+    reason: LeftReason,
+    ack: piggybackAck,
+  },
   strict,
 );
 /** This session itself was removed from a room (after `leave`, or kicked). */
 export const LeftMessage = Type.Object(
-  { type: Type.Literal('left'), seq: Seq, room: RoomName, reason: LeftReason, ref: Type.Optional(RequestId) },
+  {
+    type: Type.Literal('left'),
+    seq: Seq,
+    room: RoomName,
+    reason: LeftReason,
+    ref: Type.Optional(RequestId),
+    ack: piggybackAck,
+  },
   strict,
 );
 export const RelayedSignalMessage = Type.Object(
-  { type: Type.Literal('signal'), seq: Seq, from: PeerId, data: Type.Unknown() },
+  { type: Type.Literal('signal'), seq: Seq, from: PeerId, data: Type.Unknown(), ack: piggybackAck },
   strict,
 );
 /** Cumulative: every client request with id <= `id` has been processed. */
@@ -204,11 +228,12 @@ export const ErrorMessage = Type.Object(
     ref: Type.Optional(RequestId),
     /** Present when the error answers a request: then it is part of the replayable stream. */
     seq: Type.Optional(Seq),
+    ack: piggybackAck,
   },
   strict,
 );
 export const PongMessage = Type.Object(
-  { type: Type.Literal('pong'), t: Type.Optional(Type.Number()) },
+  { type: Type.Literal('pong'), t: Type.Optional(Type.Number()), ack: piggybackAck },
   strict,
 );
 export const IceServersMessage = Type.Object(
@@ -216,6 +241,7 @@ export const IceServersMessage = Type.Object(
     type: Type.Literal('ice-servers'),
     iceServers: Type.Array(IceServer),
     expiresAt: Type.Optional(Type.Number()),
+    ack: piggybackAck,
   },
   strict,
 );

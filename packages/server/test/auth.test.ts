@@ -8,6 +8,7 @@ import { createServer, type SwitchboardServer } from '@switchboard/server';
 import { JwtAuthenticator } from '../src/auth/jwt-authenticator.js';
 import { mintToken } from '../src/auth/mint-token.js';
 import { RawClient, type Frame } from './security-client.js';
+import { acked } from './helpers/acked.js';
 
 const SECRET = 'auth-integration-test-secret-32-bytes!';
 const token = (sub: string, rooms: string[] | '*' = '*', ttl: string | number = '10m'): Promise<string> =>
@@ -182,7 +183,7 @@ describe('authentication against a live server', () => {
   it('refreshes the token of a live session, and refuses a token for another identity or an expired one', async () => {
     const { client } = await RawClient.hello(url, { token: await token('frank', ['a'], 60) });
     client.send({ type: 'token', id: 1, token: await token('frank', ['a', 'b']) });
-    await client.next((f) => f.type === 'ack' && Number(f['id']) >= 1);
+    await acked(client, 1);
     // The new grant applies at once: room b was not in the first token.
     client.send({ type: 'join', id: 2, room: 'b', metadata: metadata('frank') });
     expect(await client.next((f) => f['ref'] === 2)).toMatchObject({ type: 'roster', room: 'b' });

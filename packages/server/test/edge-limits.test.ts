@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type WelcomeMessage } from '@switchboard/protocol';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
+import { acked } from './helpers/acked.js';
 
 async function metric(httpUrl: string, line: string): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
@@ -151,6 +152,8 @@ describe('slow consumers', () => {
       messagesPerSecond: 10_000,
       messageBurst: 10_000,
       maxOutbox: 100_000,
+      // The writer paces itself on acks, and nothing flows back to carry them: let them go alone soon.
+      ackDelayMs: 20,
     });
     const reader = await RawClient.hello(started.url);
     const writer = await RawClient.hello(started.url);
@@ -168,13 +171,9 @@ describe('slow consumers', () => {
     const reading = { isClosed: false };
     void reader.client.closed.then(() => (reading.isClosed = true));
     for (let i = 0; i < 2000 && !reading.isClosed; i += 1) {
-      writer.client.send({
-        type: 'signal',
-        id: writer.client.id(),
-        to: reader.welcome.peerId,
-        data: payload,
-      });
-      if (i % 50 === 49) await writer.client.next((f) => f.type === 'ack');
+      const id = writer.client.id();
+      writer.client.send({ type: 'signal', id, to: reader.welcome.peerId, data: payload });
+      if (i % 50 === 49) await acked(writer.client, id);
     }
     const text = await (await fetch(`${started.httpUrl}/metrics`)).text();
     expect(text).toMatch(/switchboard_limit_hits_total\{limit="slow_consumer"\} [1-9]/);

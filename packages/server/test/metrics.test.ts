@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
+import { acked } from './helpers/acked.js';
 
 /** The value of one sample line (`name{labels} value`) of a Prometheus text page, or undefined. */
 function sample(page: string, series: string): number | undefined {
@@ -42,7 +43,7 @@ describe('/metrics', () => {
     a.client.send({ type: 'join', id: 4, room: 'second', metadata: { nickname: 'A' } });
     await b.client.next((f) => f.type === 'signal');
     await a.client.next((f) => f.type === 'error' && f.ref === 4);
-    await a.client.next((f) => f.type === 'ack' && f.id === 4);
+    await acked(a.client, 4);
 
     const page = await (await fetch(`${started.httpUrl}/metrics`)).text();
     expect(sample(page, 'switchboard_sessions')).toBe(2);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '@switchboard/protocol';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
 import { faultyClusterBus, seededRandom } from './helpers/faulty-cluster-bus.js';
+import { acked } from './helpers/acked.js';
 
 const CLIENTS = 8;
 
@@ -39,7 +40,7 @@ describe('presence join race', () => {
         client.send({ type: 'join', id: 1, room: 'race', metadata: { nickname: `peer${i}` } });
       // Every join task has finished (fan-outs included) once its ack is out; a ping after that is answered
       // only after every frame already pushed on the same socket.
-      await Promise.all(peers.map(({ client }) => client.next((f) => f.type === 'ack' && f.id === 1)));
+      await Promise.all(peers.map(({ client }) => acked(client, 1)));
       for (const { client } of peers) {
         client.send({ type: 'ping', t: 1 });
         await client.next((f) => f.type === 'pong');

@@ -3,6 +3,7 @@ import type { WelcomeMessage } from '@switchboard/protocol';
 import type { SignalParty } from '@switchboard/server';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
 import { faultyClusterBus } from './helpers/faulty-cluster-bus.js';
+import { acked } from './helpers/acked.js';
 
 async function inRoom(
   url: string,
@@ -36,8 +37,39 @@ describe('relay', () => {
       from: b.welcome.peerId,
       data: 'answer',
     });
-    expect(await a.client.next((f) => f.type === 'ack' && f.id === 2)).toMatchObject({ id: 2 });
+    await acked(a.client, 2);
     await Promise.all([a.client.close(), b.client.close()]);
+  });
+
+  it('piggybacks the request ack on the next frame to the sender instead of a standalone ack', async () => {
+    // A standalone ack would wait 10 s: the one b's answer carries is the only one a gets in between.
+    const slow = await startServer({ ackDelayMs: 10_000 });
+    const a = await inRoom(slow.url, 'ride', 'A');
+    const b = await inRoom(slow.url, 'ride', 'B');
+    a.client.send({ type: 'signal', id: a.client.id(), to: b.welcome.peerId, data: { offer: 1 } });
+    await b.client.next((f) => f.type === 'signal');
+    b.client.send({ type: 'signal', id: b.client.id(), to: a.welcome.peerId, data: { answer: 1 } });
+    expect(await a.client.next((f) => f.type === 'signal')).toEqual({
+      type: 'signal',
+      seq: expect.any(Number),
+      from: b.welcome.peerId,
+      ack: 2,
+      data: { answer: 1 },
+    });
+    b.client.send({ type: 'ping', t: 7 });
+    expect(await b.client.next((f) => f.type === 'pong')).toEqual({ type: 'pong', t: 7, ack: 2 });
+    expect(a.client.all('ack')).toEqual([]);
+    await Promise.all([a.client.close(), b.client.close()]);
+    await slow.close();
+  });
+
+  it('does not hold the ack of an update, which apps await, for the long ack delay', async () => {
+    const slow = await startServer({ ackDelayMs: 10_000 });
+    const a = await inRoom(slow.url, 'prompt', 'A');
+    a.client.send({ type: 'update', id: a.client.id(), metadata: { status: 'busy' } });
+    expect(await a.client.next((f) => f.type === 'ack')).toEqual({ type: 'ack', id: 2 });
+    await a.client.close();
+    await slow.close();
   });
 
   it('fails a signal to a peer that does not exist at once, with PEER_NOT_FOUND', async () => {
@@ -90,7 +122,7 @@ describe('relay cost', () => {
     const a = await inRoom(started.url, 'cost', 'A');
     const b = await inRoom(started.url, 'cost', 'B');
     // The joins' acks persist lastClientId first; after them, the signal's own ack may do so again.
-    await Promise.all([a, b].map((p) => p.client.next((f) => f.type === 'ack' && f.id === 1)));
+    await Promise.all([a, b].map((p) => acked(p.client, 1)));
     calls.length = 0;
     a.client.send({ type: 'signal', id: 2, to: b.welcome.peerId, data: 'one' });
     await b.client.next((f) => f.type === 'signal');

@@ -83,6 +83,7 @@ describe('session resume', () => {
     const id = a.request({ type: 'signal', to: b.peerId, data: 'once' });
     await a.allAcked();
     a.client.send({ type: 'signal', id, to: b.peerId, data: 'once' });
+    // The resend is dropped and acknowledged again: a standalone ack, since nothing else goes to a.
     await a.client.next((f) => f.type === 'ack' && f.id === id);
     a.request({ type: 'signal', to: b.peerId, data: 'after' });
     await b.signalsReach(2);

@@ -161,6 +161,12 @@ class SoakPeer {
   #onWelcome: (frame: Frame) => void = () => undefined;
 
   #onFrame(frame: Frame): void {
+    this.#apply(frame);
+    // A request ack may ride on any frame (PROTOCOL.md): it counts once the frame itself is processed.
+    if (typeof frame['ack'] === 'number') this.#markProcessed(frame['ack']);
+  }
+
+  #apply(frame: Frame): void {
     if (frame.type === 'welcome') {
       this.#onWelcome(frame);
       return;

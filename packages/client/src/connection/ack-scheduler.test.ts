@@ -52,4 +52,31 @@ describe('AckScheduler', () => {
     expect(sent).toEqual([]);
     expect(inbound.ackedSeq).toBe(0);
   });
+
+  it('acks at once when frames pile up, so the server outbox stays small', () => {
+    const eager = new AckScheduler({
+      inbound,
+      delayMs: () => 1000,
+      everyFrames: () => 4,
+      canSend: () => canSend,
+      send: (text) => sent.push(text),
+    });
+    for (let seq = 1; seq <= 9; seq += 1) {
+      inbound.accept(seq);
+      eager.schedule();
+    }
+    expect(sent).toEqual(['{"type":"ack","seq":4}', '{"type":"ack","seq":8}']);
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual(['{"type":"ack","seq":4}', '{"type":"ack","seq":8}', '{"type":"ack","seq":9}']);
+    eager.cancel();
+  });
+
+  it('flushes on demand (the server is going away and wants its acks)', () => {
+    process(1);
+    process(2);
+    acks.flush();
+    expect(sent).toEqual(['{"type":"ack","seq":2}']);
+    vi.advanceTimersByTime(20);
+    expect(sent).toHaveLength(1);
+  });
 });

@@ -6,32 +6,32 @@
  *   socket is down wait in the tracker and go out after the next welcome, in order: to a resumed session
  *   those the server has not processed (`id > welcome.lastClientId`, same ids), to a fresh one all of them
  *   renumbered after the rejoins.
- * - Server frames with a seq are processed in order and exactly once (`InboundSequencer`), and acknowledged
- *   only after they were processed, so a resume never skips one.
- * - A request the server reports processed (`lastClientId` of a resumed welcome) is settled only once the
- *   replay has caught up with the welcome's `seq`, because its error, if any, is in that replay.
- * - After `resumed: false` nothing is silently lost: the app gets `session-lost`, rooms are rejoined with
- *   their last metadata, and signals whose delivery is unknown fail with `SESSION_LOST`.
+ * - Server frames with a seq are processed in order and exactly once, and acknowledged only after they
+ *   were processed, so a resume never skips one (inbound-frames.ts).
+ * - A request ack counts only once every frame before it is applied, wherever it rides (a standalone `ack`
+ *   or the `ack` field of any frame).
+ * - After `resumed: false` nothing is silently lost: the app gets `session-lost`, rooms are rejoined and
+ *   signals whose delivery is unknown fail with `SESSION_LOST` (inbound-frames.ts).
  */
 import {
   SwitchboardError,
-  parseServerMessage,
   type IceServer,
   type Limits,
   type PeerInfo,
   type PeerMetadata,
   type PeerMetadataPatch,
-  type ServerMessage,
   type WelcomeMessage,
 } from '@switchboard/protocol';
-import { AckScheduler } from './ack-scheduler.js';
 import { Handshake } from './handshake.js';
+import { InboundFrames } from './inbound-frames.js';
 import { InboundSequencer } from './inbound-sequencer.js';
 import { isFatalError } from './close-reason.js';
 import { PresenceCache } from './presence-cache.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
-import { RequestTracker, type RequestBody, type TrackedFrame } from './request-tracker.js';
-import { SequencedFrameHandler, type SequencedFrame } from './sequenced-frame-handler.js';
+import { OutboundRequests } from './outbound-requests.js';
+import type { RequestBody } from './request-tracker.js';
+import { SequencedFrameHandler } from './sequenced-frame-handler.js';
+import { ServerFrameRouter } from './server-frame-router.js';
 import {
   resolveSignalingClientOptions,
   type ResolvedSignalingClientOptions,
@@ -39,10 +39,6 @@ import {
 } from './signaling-client-options.js';
 import type { ConnectionState, RoomSnapshot, SignalingClientEvents } from './signaling-client-events.js';
 import { TypedEventEmitter, type Unsubscribe } from './typed-event-emitter.js';
-import { errorFromWire } from './wire-error.js';
-
-/** Used when the server names no ack delay (it always does; this only guards a malformed welcome). */
-const FALLBACK_ACK_DELAY_MS = 20;
 
 interface Session {
   readonly peerId: string;
@@ -64,7 +60,6 @@ interface Session {
 export class SignalingClient {
   readonly #options: ResolvedSignalingClientOptions;
   readonly #events = new TypedEventEmitter<SignalingClientEvents>();
-  readonly #tracker = new RequestTracker();
   readonly #inbound = new InboundSequencer();
   readonly #presence = new PresenceCache();
   readonly #socket: ReconnectingSocket;
@@ -75,25 +70,45 @@ export class SignalingClient {
   #iceServers: readonly IceServer[] = [];
   /** A welcome was received on the current socket, so requests may be sent. */
   #isLive = false;
-  /** From a resumed welcome: settle requests up to `id` once the replay reaches `untilSeq`. */
-  #serverProcessed: { readonly id: number; readonly untilSeq: number } | undefined;
-  readonly #acks: AckScheduler;
+  readonly #inboundFrames: InboundFrames;
+  readonly #router: ServerFrameRouter;
+  readonly #out: OutboundRequests;
   readonly #handshake: Handshake;
   #connectWaiters: { resolve: () => void; reject: (error: SwitchboardError) => void }[] = [];
 
   /** @throws SwitchboardError `INVALID_OPTIONS` naming the first bad option. */
   constructor(options: SignalingClientOptions) {
     this.#options = resolveSignalingClientOptions(options);
+    this.#out = new OutboundRequests({
+      inbound: this.#inbound,
+      requestTimeoutMs: this.#options.requestTimeoutMs,
+      ackDelayMs: this.#options.ackDelayMs,
+      welcome: () => this.#welcome,
+      isLive: () => this.#isLive && this.#socket.isOpen,
+      write: (text) => this.#socket.send(text),
+      onSettled: (frame) => this.#frames.applySettled(frame),
+    });
     this.#frames = new SequencedFrameHandler({
       presence: this.#presence,
-      tracker: this.#tracker,
+      tracker: this.#out.tracker,
       events: this.#events,
     });
-    this.#acks = new AckScheduler({
+    this.#inboundFrames = new InboundFrames({
       inbound: this.#inbound,
-      delayMs: () => this.#options.ackDelayMs ?? this.#welcome?.limits.ackDelayMs ?? FALLBACK_ACK_DELAY_MS,
-      canSend: () => this.#isLive && this.#socket.isOpen,
-      send: (text) => this.#socket.send(text),
+      frames: this.#frames,
+      presence: this.#presence,
+      out: this.#out,
+      drop: (error) => this.#socket.drop(error),
+      onError: (error) => this.#events.emit('error', error),
+    });
+    this.#router = new ServerFrameRouter({
+      out: this.#out,
+      inbound: this.#inboundFrames,
+      events: this.#events,
+      onWelcome: (welcome) => this.#onWelcome(welcome),
+      onIceServers: (iceServers) => (this.#iceServers = iceServers),
+      reconnectAfter: (delayMs) => this.#socket.reconnectAfter(delayMs),
+      random: this.#options.random,
     });
     this.#handshake = new Handshake({
       token: this.#options.token,
@@ -109,7 +124,7 @@ export class SignalingClient {
       pingAfterMs: this.#options.pingAfterMs,
       hooks: {
         onOpen: () => void this.#handshake.begin(this.#session, () => this.#inbound.lastSeq),
-        onMessage: (text) => this.#onMessage(text),
+        onMessage: (text) => this.#router.route(text),
         onDown: (error) => this.#onDown(error),
         onConnecting: (attempt) => this.#setState({ state: 'connecting', attempt }),
         onReconnecting: (attempt, delayMs, lastError) =>
@@ -233,78 +248,7 @@ export class SignalingClient {
         ),
       );
     }
-    const { frame, promise } = this.#tracker.add<T>(body);
-    if (this.#isLive) this.#sendRequest(frame);
-    return promise;
-  }
-
-  #sendRequest(frame: TrackedFrame): void {
-    if (!this.#socket.isOpen) return;
-    // Piggyback the ack: one frame fewer, and the server's outbox shrinks sooner.
-    const ack = this.#acks.takePiggyback();
-    this.#socket.send(JSON.stringify(ack === undefined ? frame : { ...frame, ack }));
-    this.#tracker.markSent(frame.id, this.#options.requestTimeoutMs);
-  }
-
-  #onMessage(text: string): void {
-    let message: ServerMessage;
-    try {
-      message = parseServerMessage(text);
-    } catch (error) {
-      this.#events.emit('error', error as SwitchboardError);
-      return;
-    }
-    switch (message.type) {
-      case 'welcome':
-        this.#onWelcome(message);
-        return;
-      case 'ack':
-        for (const frame of this.#tracker.ackUpTo(message.id)) this.#frames.applySettled(frame);
-        return;
-      case 'pong':
-        return;
-      case 'ice-servers':
-        this.#iceServers = message.iceServers;
-        this.#events.emit('ice-servers', message.iceServers);
-        return;
-      case 'server-going-away': {
-        const { reason, reconnectInMs } = message;
-        this.#events.emit('server-going-away', { reason, reconnectInMs });
-        // A little more spread on top of the server's, so one drained node's clients do not arrive together.
-        this.#socket.reconnectAfter(
-          reconnectInMs + Math.floor(this.#options.random() * Math.min(reconnectInMs / 2, 1000)),
-        );
-        return;
-      }
-      case 'error':
-        if (message.seq === undefined) {
-          const error = errorFromWire(message.code, message.message, message.ref);
-          if (message.ref === undefined || this.#tracker.reject(message.ref, error) === undefined)
-            this.#events.emit('error', error);
-          return;
-        }
-        this.#onSequenced({ ...message, seq: message.seq });
-        return;
-      default:
-        this.#onSequenced(message);
-    }
-  }
-
-  #onSequenced(frame: SequencedFrame): void {
-    const verdict = this.#inbound.accept(frame.seq);
-    if (verdict === 'gap') {
-      // Frames went missing; a resume from our last processed seq makes the server replay the hole.
-      this.#socket.drop(
-        new SwitchboardError('CONNECTION_LOST', `seq ${frame.seq} arrived after ${this.#inbound.lastSeq}`),
-      );
-      return;
-    }
-    this.#acks.schedule();
-    if (verdict === 'duplicate') return;
-    this.#frames.handle(frame);
-    const processed = this.#serverProcessed;
-    if (processed !== undefined && this.#inbound.lastSeq >= processed.untilSeq)
-      this.#settleServerProcessed(processed.id);
+    return this.#out.add<T>(body);
   }
 
   #onWelcome(welcome: WelcomeMessage): void {
@@ -321,17 +265,12 @@ export class SignalingClient {
     this.#isLive = true;
     let resendAfterId = 0;
     if (welcome.resumed) {
-      this.#inbound.confirmResumed();
       resendAfterId = welcome.lastClientId;
-      if (this.#inbound.lastSeq >= welcome.seq) this.#settleServerProcessed(welcome.lastClientId);
-      else this.#serverProcessed = { id: welcome.lastClientId, untilSeq: welcome.seq };
+      this.#inboundFrames.resumed(welcome);
     } else {
-      this.#startFreshSession(previous !== undefined);
+      this.#inboundFrames.startFresh(previous !== undefined);
     }
-    for (const frame of this.#tracker.after(0)) {
-      if (frame.id > resendAfterId) this.#sendRequest(frame);
-      else this.#tracker.markSent(frame.id, this.#options.requestTimeoutMs);
-    }
+    this.#out.afterWelcome(welcome, resendAfterId);
     this.#setState({
       state: 'connected',
       peerId: welcome.peerId,
@@ -345,39 +284,10 @@ export class SignalingClient {
     for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
   }
 
-  /** A new session: seqs start over; after a lost one, fail its signals and rejoin its rooms. */
-  #startFreshSession(wasLost: boolean): void {
-    this.#inbound.reset(0);
-    this.#serverProcessed = undefined;
-    if (!wasLost) return;
-    const rejoins: RequestBody[] = [];
-    for (const room of this.#presence.rooms) {
-      const metadata = this.#presence.selfMetadata(room);
-      if (metadata !== undefined) rejoins.push({ type: 'join', room, metadata });
-    }
-    this.#presence.clear();
-    this.#tracker.rejectWhere(
-      (frame) => frame.type === 'signal',
-      new SwitchboardError(
-        'SESSION_LOST',
-        'the session could not be resumed; this signal may not have been delivered',
-      ),
-    );
-    for (const promise of this.#tracker.renumber(rejoins)) {
-      promise.catch((error: unknown) => this.#events.emit('error', error as SwitchboardError));
-    }
-  }
-
-  #settleServerProcessed(id: number): void {
-    this.#serverProcessed = undefined;
-    for (const frame of this.#tracker.ackUpTo(id)) this.#frames.applySettled(frame);
-  }
-
   #onDown(error: SwitchboardError): boolean {
     this.#isLive = false;
     this.#handshake.abort();
-    this.#acks.cancel();
-    this.#tracker.pauseTimers();
+    this.#out.pause();
     // Say hello next time; the fresh welcome then takes the session-lost path (rejoin, fail signals).
     if (error.code === 'RESUME_FORBIDDEN') this.#handshake.forbidResume();
     if (error.code !== 'CONNECTION_LOST' && error.code !== 'SERVER_DRAINING')
@@ -392,7 +302,6 @@ export class SignalingClient {
   #shutDown(reason: SwitchboardError | undefined): void {
     this.#isLive = false;
     this.#handshake.abort();
-    this.#acks.cancel();
     const failure = new SwitchboardError(
       'CONNECTION_CLOSED',
       reason === undefined ? 'the client was closed' : `the connection closed: ${reason.message}`,
@@ -400,7 +309,7 @@ export class SignalingClient {
         cause: reason,
       },
     );
-    this.#tracker.rejectAll(failure);
+    this.#out.stop(failure);
     for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(reason ?? failure);
     this.#setState({ state: 'closed', reason });
   }

@@ -15,6 +15,7 @@ import type {
   ClusterBusLimits,
   ClusterBusListener,
   DeliverOrigin,
+  InlineClusterOps,
   DeliverPrecondition,
   DeliverResult,
   JoinRoomResult,
@@ -52,6 +53,13 @@ export class InMemoryClusterBus implements ClusterBus {
 
   /** `deliver()` checks `requireSharedRoomWith` against the hub's rooms, in the same synchronous step. */
   readonly hasDeliverPreconditions = true;
+
+  /** Every hot-path operation completes in this process, so the server may call it without a promise. */
+  readonly inline: InlineClusterOps = {
+    deliver: (peerId, frame, _origin, precondition) => this.hub.deliver(peerId, frame, precondition),
+    ackOutbox: (sessionId, seq) => this.hub.ackOutbox(sessionId, seq),
+    persistClientId: (sessionId, lastClientId) => this.hub.update(sessionId, { lastClientId }),
+  };
 
   /** Always ready once started: there is nothing outside the process to lose. */
   get isReady(): boolean {

@@ -99,7 +99,7 @@ export const SERVE_OPTIONS: readonly CliOption[] = [
     flag: 'ack-delay-ms',
     kind: 'integer',
     key: 'ackDelayMs',
-    description: 'how long the server may delay an ack to coalesce',
+    description: 'how long a request ack waits for a frame to ride on before it goes alone',
   },
   {
     flag: 'max-metadata-bytes',

@@ -46,7 +46,13 @@ export interface ServerOptions {
   handshakeTimeoutMs: number;
   /** Most bytes queued unsent on one socket before it is closed as a slow consumer. @default 4194304 */
   maxBufferedBytes: number;
-  /** How long the server may delay a cumulative `ack` to coalesce several, in ms. @default 20 */
+  /**
+   * How long a cumulative request ack waits for a frame to ride on before it goes alone, in ms; also how long
+   * clients may wait before acknowledging (`limits.ackDelayMs`). With traffic both ways acks cost no frame
+   * at any value; a longer delay only settles the promise of a lone `signal` later, and keeps unacked frames
+   * (at most `maxOutbox`) and resendable requests around longer. `update` and `token` are acked within 20 ms.
+   * @default 1000
+   */
   ackDelayMs: number;
   /** Largest peer metadata (nickname, status, extra), in bytes of JSON. @default 2048 */
   maxMetadataBytes: number;
@@ -104,7 +110,7 @@ export const DEFAULT_SERVER_OPTIONS: ResolvedServerOptions = Object.freeze({
   maxConnectionsPerIp: 20,
   handshakeTimeoutMs: 10_000,
   maxBufferedBytes: 4_194_304,
-  ackDelayMs: 20,
+  ackDelayMs: 1_000,
   maxMetadataBytes: 2_048,
   drainTimeoutMs: 10_000,
   signalPolicy: 'same-room',

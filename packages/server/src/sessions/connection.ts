@@ -32,7 +32,8 @@ export interface ConnectionHost {
   readonly handshakeTimeoutMs: number;
   hello(connection: Connection, message: HelloMessage): Promise<void>;
   resume(connection: Connection, message: ResumeMessage): Promise<void>;
-  request(session: LocalSession, message: ClientRequest): void;
+  /** Run a client request; `dataJson` is a signal's data as the client wrote it (the relay forwards it). */
+  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void;
   /** A request frame that was refused at the edge (invalid or rate-limited): answer it as request `ref`. */
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void;
   bye(session: LocalSession): void;
@@ -54,7 +55,8 @@ export class Connection implements PeerSocketHandler {
   readonly #host: ConnectionHost;
   readonly #bucket: TokenBucket;
   #state: State = 'handshake';
-  #pending: { data: Uint8Array; isBinary: boolean }[] = [];
+  /** Frames that arrived while establishing (created then: most connections never need it). */
+  #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
   #dropsInARow = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
@@ -81,7 +83,7 @@ export class Connection implements PeerSocketHandler {
       return;
     }
     this.#dropsInARow = 0;
-    if (this.#state === 'establishing') this.#pending.push({ data, isBinary });
+    if (this.#state === 'establishing') (this.#pending ??= []).push({ data, isBinary });
     else this.#handle(data, isBinary);
   }
 
@@ -89,7 +91,7 @@ export class Connection implements PeerSocketHandler {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#handshakeTimer);
-    this.#pending = [];
+    this.#pending = undefined;
     this.#host.closed(this);
   }
 
@@ -134,10 +136,10 @@ export class Connection implements PeerSocketHandler {
       }
       return;
     }
-    this.#dispatch(decoded.message);
+    this.#dispatch(decoded.message, decoded.dataJson);
   }
 
-  #dispatch(message: ClientMessage): void {
+  #dispatch(message: ClientMessage, dataJson?: string): void {
     const session = this.session;
     if (this.#state !== 'open' || session === undefined) {
       if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
@@ -158,8 +160,9 @@ export class Connection implements PeerSocketHandler {
         session.acknowledge(message.seq);
         return;
       case 'ping':
-        this.socket.send(
-          message.t === undefined ? '{"type":"pong"}' : JSON.stringify({ type: 'pong', t: message.t }),
+        session.sendUnsequenced(
+          message.t === undefined ? { type: 'pong' } : { type: 'pong', t: message.t },
+          true,
         );
         return;
       case 'bye':
@@ -167,7 +170,7 @@ export class Connection implements PeerSocketHandler {
         return;
       default:
         if (message.ack !== undefined) session.acknowledge(message.ack);
-        this.#host.request(session, message);
+        this.#host.request(session, message, dataJson);
     }
   }
 
@@ -180,18 +183,22 @@ export class Connection implements PeerSocketHandler {
       // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
       this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
     };
-    void step.catch(failed).finally(() => {
+    const settled = (): void => {
       if (this.#state === 'establishing') {
         // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
         this.#state = 'handshake';
         this.#drainPending();
       }
+    };
+    step.then(settled, (error: unknown) => {
+      failed(error);
+      settled();
     });
   }
 
   #drainPending(): void {
-    const pending = this.#pending;
-    this.#pending = [];
+    const pending = this.#pending ?? [];
+    this.#pending = undefined;
     for (const frame of pending) {
       if (this.#state !== 'open' && this.#state !== 'handshake') return;
       this.#handle(frame.data, frame.isBinary);

@@ -8,25 +8,39 @@
  *   socket was here) is filled by reading the durable outbox, so wake-ups may be duplicated or lost safely.
  * - Tasks (client requests, resume, detach, bye) run one at a time in arrival order, so request ids are
  *   processed in order and lifecycle changes never interleave with a half-done request.
- * - `ack{id}` is sent only after `lastClientId` is persisted and every response frame of the acknowledged
- *   requests has been pushed, so a client never sees an ack overtake the error that answered a request.
+ * - A request ack (standalone `ack{id}`, or the `ack` field piggybacked on any frame going out) is sent only
+ *   after `lastClientId` is persisted and every response frame of the acknowledged requests has been pushed
+ *   (or rides in the same frame), so a client never sees an ack overtake the error that answered a request.
+ * - With traffic toward the client, acks cost no frame: they ride on it. A standalone ack goes out only when
+ *   nothing did within `ackDelayMs` (one node-wide timer, `AckWheel`).
  */
 import type { ClientRequest, SequencedServerMessage } from '@switchboard/protocol';
 import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import type { ClusterBus } from '../bus/cluster-bus.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
+import type { AckWheel } from './ack-wheel.js';
+import { encodeFrame, withAck } from './frame-encoder.js';
+import { SerialTaskQueue, type Task } from './serial-task-queue.js';
 
 /** What a session needs from the node that holds it. */
 export interface SessionHost {
   readonly bus: ClusterBus;
-  readonly ackDelayMs: number;
   readonly maxBufferedBytes: number;
+  /** The node's one timer for standalone acks (`limits.ackDelayMs`). */
+  readonly acks: AckWheel<LocalSession>;
+  /** The node's timer for acks an app is likely awaiting (`update`, `token`): `PROMPT_ACK_DELAY_MS`. */
+  readonly promptAcks: AckWheel<LocalSession>;
   /** The socket's unsent buffer passed `maxBufferedBytes`. */
   onSlowConsumer(session: LocalSession): void;
   /** A task threw: log it; the session carries on. */
   onTaskError(session: LocalSession, error: unknown): void;
   /** Run one client request (queued with `enqueueRequest`). */
   execute(session: LocalSession, request: ClientRequest): Promise<void>;
+  /**
+   * Run `request` to completion now, without a promise, if it can be (a signal over an in-process bus).
+   * Returns false, having done nothing, when it cannot. `dataJson`: a signal's data as the client wrote it.
+   */
+  executeNow(session: LocalSession, request: ClientRequest, dataJson: string | undefined): boolean;
 }
 
 /** The fields a session is built from. */
@@ -39,9 +53,8 @@ export interface LocalSessionInit {
   readonly lastClientId: number;
 }
 
-type Task = () => Promise<void>;
-/** A queued lifecycle step, or a client request kept as the message itself (no closure per request). */
-type QueuedWork = Task | ClientRequest;
+/** Until a socket is welcomed: shared, so a session costs no object for it (idle sessions are many). */
+const NO_CLIENT: AuthRequest = Object.freeze({ token: undefined, remoteAddress: '', origin: undefined });
 
 export class LocalSession {
   readonly sessionId: string;
@@ -61,22 +74,25 @@ export class LocalSession {
   /** The socket, once welcomed; `undefined` while detached or before the welcome is out. */
   socket: PeerSocket | undefined;
   /** Facts about the current client connection, for token refreshes. */
-  client: AuthRequest = { token: undefined, remoteAddress: '', origin: undefined };
+  client: AuthRequest = NO_CLIENT;
 
   readonly #host: SessionHost;
-  readonly #tasks: QueuedWork[] = [];
-  #isRunning = false;
-  #idleWaiters: (() => void)[] = [];
+  readonly #tasks: SerialTaskQueue<ClientRequest>;
   #persistedClientId: number;
   #ackSentId = 0;
   /** A resent request was dropped as a duplicate: its ack must go out again even if the id was acked. */
   #isReackDue = false;
-  #ackTimer: NodeJS.Timeout | undefined;
+  #isAckScheduled = false;
+  #isPromptAckScheduled = false;
   #isFilling = false;
   #needsFill = false;
 
   constructor(host: SessionHost, init: LocalSessionInit) {
     this.#host = host;
+    this.#tasks = new SerialTaskQueue(
+      (request) => host.execute(this, request),
+      (error) => host.onTaskError(this, error),
+    );
     this.sessionId = init.sessionId;
     this.peerId = init.peerId;
     this.resumeSecretHash = init.resumeSecretHash;
@@ -99,7 +115,7 @@ export class LocalSession {
 
   /** Nothing running or pending, every request acknowledged and every sent frame acknowledged by the client. */
   get isSettled(): boolean {
-    if (this.#isRunning || this.#ackTimer !== undefined) return false;
+    if (!this.#tasks.isIdle || this.#isAckScheduled || this.#isPromptAckScheduled) return false;
     return (
       this.socket === undefined || (this.lastSentSeq <= this.ackedSeq && this.#ackSentId >= this.lastClientId)
     );
@@ -110,43 +126,32 @@ export class LocalSession {
   /** Run `task` after every task queued before it. Errors are reported to the host, never thrown. */
   enqueue(task: Task): void {
     this.#tasks.push(task);
-    if (!this.#isRunning) void this.#run();
   }
 
-  /** Queue client request `request`, to run after everything queued before it. */
-  enqueueRequest(request: ClientRequest): void {
+  /**
+   * Queue client request `request`, to run after everything queued before it. `dataJson`, a signal's data
+   * as the client wrote it, is used when the request runs at once (a queued one serialises `data` later).
+   */
+  enqueueRequest(request: ClientRequest, dataJson?: string): void {
+    // Nothing ahead of it: run it now when it can complete synchronously (no promise chain per signal).
+    if (this.#tasks.isIdle && this.#host.executeNow(this, request, dataJson)) return;
     this.#tasks.push(request);
-    if (!this.#isRunning) void this.#run();
   }
 
   /** Resolves when no task is queued or running. */
   whenIdle(): Promise<void> {
-    if (!this.#isRunning) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  async #run(): Promise<void> {
-    this.#isRunning = true;
-    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
-      try {
-        if (typeof task === 'function') await task();
-        else await this.#host.execute(this, task);
-      } catch (error) {
-        this.#host.onTaskError(this, error);
-      }
-    }
-    this.#isRunning = false;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    return this.#tasks.whenIdle();
   }
 
   // ---- client requests and acks ------------------------------------------------------------------------
 
-  /** Record that request `id` was processed and schedule the cumulative ack. */
-  markProcessed(id: number): void {
+  /**
+   * Record that request `id` was processed and schedule the cumulative ack; `isPrompt`: the app is likely
+   * awaiting it (an `update` or `token`), so a standalone ack goes after `PROMPT_ACK_DELAY_MS` already.
+   */
+  markProcessed(id: number, isPrompt = false): void {
     if (id > this.lastClientId) this.lastClientId = id;
-    this.scheduleAck();
+    this.scheduleAck(isPrompt);
   }
 
   /** A request id <= `lastClientId` arrived again: acknowledge it again (the first ack may have been lost). */
@@ -155,31 +160,80 @@ export class LocalSession {
     this.scheduleAck();
   }
 
-  /** Schedule an `ack` for `lastClientId`, coalesced over `ackDelayMs`. */
-  scheduleAck(): void {
-    if (this.#ackTimer !== undefined) return;
-    this.#ackTimer = setTimeout(() => {
-      this.#ackTimer = undefined;
-      this.enqueue(() => this.#flushAck());
-    }, this.#host.ackDelayMs);
+  /** Make sure an `ack` for `lastClientId` goes out within `ackDelayMs`, on a frame or on its own. */
+  scheduleAck(isPrompt = false): void {
+    if (this.socket === undefined) return;
+    if (!this.#isAckScheduled) {
+      this.#isAckScheduled = true;
+      this.#host.acks.add(this);
+    }
+    if (isPrompt && !this.#isPromptAckScheduled) {
+      this.#isPromptAckScheduled = true;
+      this.#host.promptAcks.add(this);
+    }
+  }
+
+  /** Called by the ack wheel: send the standalone ack, unless a frame carried it meanwhile. */
+  flushAck(): void {
+    this.#isAckScheduled = false;
+    this.#flushOwedAck();
+  }
+
+  /** Called by the prompt ack wheel: the same, sooner. */
+  flushPromptAck(): void {
+    this.#isPromptAckScheduled = false;
+    this.#flushOwedAck();
+  }
+
+  #flushOwedAck(): void {
+    if (!this.#isAckOwed()) return;
+    if (this.#host.bus.inline !== undefined && this.lastSentSeq >= this.responseSeq)
+      this.#sendStandaloneAck();
+    else this.enqueue(() => this.#flushAckAsync());
   }
 
   /** Persist `lastClientId` if it moved (before a detach or an ack). */
   async persistClientId(): Promise<void> {
     if (this.lastClientId <= this.#persistedClientId) return;
     const id = this.lastClientId;
-    await this.#host.bus.updateSession(this.sessionId, { lastClientId: id });
+    const inline = this.#host.bus.inline;
+    if (inline !== undefined) inline.persistClientId(this.sessionId, id);
+    else await this.#host.bus.updateSession(this.sessionId, { lastClientId: id });
     this.#persistedClientId = Math.max(this.#persistedClientId, id);
   }
 
-  async #flushAck(): Promise<void> {
+  async #flushAckAsync(): Promise<void> {
     await this.persistClientId();
     if (this.lastSentSeq < this.responseSeq) await this.fill();
-    const socket = this.socket;
-    if (socket === undefined || (this.lastClientId <= this.#ackSentId && !this.#isReackDue)) return;
-    this.#ackSentId = this.lastClientId;
+    if (this.#isAckOwed() && this.lastSentSeq >= this.responseSeq) this.#sendStandaloneAck();
+  }
+
+  #sendStandaloneAck(): void {
+    const ack = this.#takeAck(this.lastSentSeq);
+    if (ack !== undefined && this.socket !== undefined) this.#send(this.socket, `{"type":"ack","id":${ack}}`);
+  }
+
+  #isAckOwed(): boolean {
+    return this.socket !== undefined && (this.lastClientId > this.#ackSentId || this.#isReackDue);
+  }
+
+  /**
+   * The request ack a frame may carry once every frame up to `sentSeq` is out, or `undefined`. It covers
+   * only persisted ids (an in-process bus persists here, synchronously; another bus by `#flushAckAsync`)
+   * and only when every answer of the acknowledged requests has seq <= `sentSeq`.
+   */
+  #takeAck(sentSeq: number): number | undefined {
+    if (!this.#isAckOwed() || sentSeq < this.responseSeq) return undefined;
+    const inline = this.#host.bus.inline;
+    if (inline !== undefined && this.lastClientId > this.#persistedClientId) {
+      inline.persistClientId(this.sessionId, this.lastClientId);
+      this.#persistedClientId = this.lastClientId;
+    }
+    const id = this.#persistedClientId;
+    if (id <= this.#ackSentId && !this.#isReackDue) return undefined;
+    this.#ackSentId = Math.max(this.#ackSentId, id);
     this.#isReackDue = false;
-    this.#send(socket, `{"type":"ack","id":${this.lastClientId}}`);
+    return this.#ackSentId;
   }
 
   /** The client acknowledged every frame up to `seq`: let the bus drop them. */
@@ -187,15 +241,22 @@ export class LocalSession {
     const upTo = Math.min(seq, this.lastSentSeq);
     if (upTo <= this.ackedSeq) return;
     this.ackedSeq = upTo;
-    void this.#host.bus
+    const inline = this.#host.bus.inline;
+    if (inline !== undefined) {
+      inline.ackOutbox(this.sessionId, upTo);
+      return;
+    }
+    this.#host.bus
       .ackOutbox(this.sessionId, upTo)
       .catch((error: unknown) => this.#host.onTaskError(this, error));
   }
 
-  /** Stop the pending ack timer (the session is leaving this node). */
+  /** Stop the pending standalone ack (the socket is gone, or the session is leaving this node). */
   cancelAck(): void {
-    clearTimeout(this.#ackTimer);
-    this.#ackTimer = undefined;
+    this.#isAckScheduled = false;
+    this.#isPromptAckScheduled = false;
+    this.#host.acks.delete(this);
+    this.#host.promptAcks.delete(this);
   }
 
   /** Forget the ack already sent on a previous socket: the next socket needs its own ack. */
@@ -216,7 +277,7 @@ export class LocalSession {
         return;
       }
       this.lastSentSeq = frame.seq;
-      this.#send(socket, JSON.stringify(frame));
+      this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
     }
   }
 
@@ -240,7 +301,7 @@ export class LocalSession {
           if (!this.#isOn(socket)) return; // the socket changed while we read
           if (frame.seq <= this.lastSentSeq) continue;
           this.lastSentSeq = frame.seq;
-          this.#send(socket, JSON.stringify(frame));
+          this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
         }
       } while (this.#isFillRequested()); // frames were woken while we read
     } catch (error) {
@@ -250,9 +311,14 @@ export class LocalSession {
     }
   }
 
-  /** Send an unsequenced frame (welcome, pong, unsequenced error, server-going-away) if a socket is here. */
-  sendUnsequenced(frame: object): void {
-    if (this.socket !== undefined) this.#send(this.socket, JSON.stringify(frame));
+  /**
+   * Send an unsequenced frame (welcome, pong, unsequenced error, ice-servers, server-going-away) if a socket
+   * is here. `canCarryAck`: its schema has the piggybacked `ack` field (pong, error, ice-servers).
+   */
+  sendUnsequenced(frame: object, canCarryAck = false): void {
+    if (this.socket === undefined) return;
+    const json = JSON.stringify(frame);
+    this.#send(this.socket, canCarryAck ? withAck(json, this.#takeAck(this.lastSentSeq)) : json);
   }
 
   #isFillRequested(): boolean {

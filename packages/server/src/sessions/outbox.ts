@@ -8,11 +8,16 @@
  * - At most `maxFrames` unacknowledged frames are held; `append` refuses more rather than growing.
  */
 import type { SequencedServerMessage, UnsequencedServerMessage } from '@switchboard/protocol';
+import { DATA_TEXT } from './frame-encoder.js';
 
 export class Outbox {
   readonly #maxFrames: number;
-  /** Unacknowledged frames in seq order; `#frames[#head]` is the oldest. */
-  #frames: SequencedServerMessage[] = [];
+  /**
+   * Frames in seq order; `#frames[#head]` is the oldest unacknowledged one. Slots before `#head` are cleared
+   * on ack, so an acknowledged frame is garbage at once instead of surviving until the next compaction
+   * (frames kept alive across young-generation GCs get promoted, which was most of the relay's GC time).
+   */
+  #frames: (SequencedServerMessage | undefined)[] = [];
   #head = 0;
   #lastSeq = 0;
 
@@ -35,7 +40,10 @@ export class Outbox {
   append(frame: UnsequencedServerMessage): SequencedServerMessage | undefined {
     if (this.depth >= this.#maxFrames) return undefined;
     this.#lastSeq += 1;
-    const stamped = { ...frame, seq: this.#lastSeq };
+    // A relayed signal, the bulk of frames, is copied field by field: a spread of an object with a symbol
+    // key (the sender's text of `data`, frame-encoder.ts) takes V8's slow generic path.
+    const stamped =
+      frame.type === 'signal' ? stampSignal(frame, this.#lastSeq) : { ...frame, seq: this.#lastSeq };
     this.#frames.push(stamped);
     return stamped;
   }
@@ -44,7 +52,9 @@ export class Outbox {
   ack(seq: number): void {
     const oldest = this.#frames[this.#head];
     if (oldest === undefined || seq < oldest.seq) return;
-    this.#head += Math.min(this.depth, seq - oldest.seq + 1);
+    const head = this.#head + Math.min(this.depth, seq - oldest.seq + 1);
+    for (let i = this.#head; i < head; i++) this.#frames[i] = undefined;
+    this.#head = head;
     // Compact once the dead prefix dominates, so acking is O(1) amortised and memory stays bounded.
     if (this.#head > 64 && this.#head * 2 > this.#frames.length) {
       this.#frames = this.#frames.slice(this.#head);
@@ -57,6 +67,16 @@ export class Outbox {
     const oldest = this.#frames[this.#head];
     if (oldest === undefined) return [];
     const start = this.#head + Math.max(0, afterSeq - oldest.seq + 1);
-    return this.#frames.slice(start);
+    return this.#frames.slice(start) as SequencedServerMessage[]; // slots from #head on are all set
   }
+}
+
+/** A copy of relayed signal `frame` with `seq`, keeping the sender's text of its `data`. */
+function stampSignal(
+  frame: Extract<UnsequencedServerMessage, { type: 'signal' }>,
+  seq: number,
+): SequencedServerMessage {
+  const text = (frame as { readonly [DATA_TEXT]?: string })[DATA_TEXT];
+  const stamped = { type: 'signal', seq, from: frame.from, data: frame.data, [DATA_TEXT]: text } as const;
+  return stamped;
 }

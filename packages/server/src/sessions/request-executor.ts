@@ -61,7 +61,42 @@ export class RequestExecutor {
     } else {
       await this.#answerError(session, message.id, outcome.code, outcome.message);
     }
+    session.markProcessed(message.id, message.type === 'update' || message.type === 'token');
+  }
+
+  /**
+   * Run a signal to completion synchronously when the bus and policy allow it (`Relay.signalNow`); returns
+   * false, having done nothing, otherwise. Same steps and answers as `execute`, minus the promises.
+   */
+  executeNow(session: LocalSession, message: ClientRequest, dataJson: string | undefined): boolean {
+    if (message.type !== 'signal') return false;
+    const inline = this.#deps.bus.inline;
+    if (inline === undefined) return false;
+    if (message.id <= session.lastClientId) {
+      session.reack();
+      return true;
+    }
+    let outcome: RequestOutcome | undefined;
+    try {
+      outcome = this.#deps.relay.signalNow(session, message.to, message.data, dataJson);
+    } catch (error) {
+      outcome = this.#failed(session, message, error);
+    }
+    if (outcome === undefined) return false;
+    if (!outcome.ok) {
+      this.#deps.countError(outcome.code);
+      const frame: UnsequencedServerMessage = {
+        type: 'error',
+        code: outcome.code,
+        message: outcome.message,
+        ref: message.id,
+      };
+      const result = inline.deliver(session.peerId, frame);
+      if (result.ok) session.responseSeq = Math.max(session.responseSeq, result.seq);
+      else session.sendUnsequenced(frame, true);
+    }
     session.markProcessed(message.id);
+    return true;
   }
 
   /** Answer request `ref`, refused at the edge (invalid or rate-limited), with `code` (a task of `session`). */
@@ -69,7 +104,7 @@ export class RequestExecutor {
     if (ref <= session.lastClientId) {
       // Already processed under this id: the refusal is news only for this frame, so it is not replayed.
       this.#deps.countError(code);
-      session.sendUnsequenced({ type: 'error', code, message, ref });
+      session.sendUnsequenced({ type: 'error', code, message, ref }, true);
       return;
     }
     await this.#answerError(session, ref, code, message);
@@ -140,7 +175,7 @@ export class RequestExecutor {
     } catch (error) {
       this.#deps.logger.warn({ err: error, sessionId: session.sessionId }, 'error answer not sequenced');
     }
-    if (seq === undefined) session.sendUnsequenced(frame);
+    if (seq === undefined) session.sendUnsequenced(frame, true);
     else session.responseSeq = Math.max(session.responseSeq, seq);
   }
 }

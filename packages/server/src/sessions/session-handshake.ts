@@ -24,13 +24,7 @@ import { IceRefreshScheduler } from '../ice/ice-refresh-scheduler.js';
 import type { Connection } from './connection.js';
 import { LocalSession, type SessionHost } from './local-session.js';
 import type { SessionManagerDeps } from './session-manager.js';
-import {
-  hashResumeSecret,
-  newPeerId,
-  newResumeSecret,
-  newSessionId,
-  resumeSecretMatches,
-} from './session-secrets.js';
+import { hashResumeSecret, resumeSecretMatches, SessionSecrets } from './session-secrets.js';
 
 /** What the handshake needs from the node's session manager. */
 export interface HandshakeHost extends SessionHost {
@@ -50,6 +44,7 @@ export class SessionHandshake {
   readonly #limits: Limits;
   /** Pushes fresh TURN credentials (`ice-servers`) to connected sessions before theirs expire. */
   readonly #iceRefresh = new IceRefreshScheduler();
+  readonly #secrets = new SessionSecrets();
 
   /** @param sessions the node's sessions, by id: the handshake adds (and, on a failed takeover, removes) them */
   constructor(deps: SessionManagerDeps, host: HandshakeHost, sessions: Map<string, LocalSession>) {
@@ -200,10 +195,10 @@ export class SessionHandshake {
   }
 
   async #startFresh(connection: Connection, principal: Principal): Promise<void> {
-    const secret = newResumeSecret();
+    const secret = this.#secrets.newResumeSecret();
     const session = new LocalSession(this.#host, {
-      sessionId: newSessionId(),
-      peerId: newPeerId(),
+      sessionId: this.#secrets.newSessionId(),
+      peerId: this.#secrets.newPeerId(),
       resumeSecretHash: hashResumeSecret(secret),
       principal,
       rooms: [],

@@ -27,12 +27,20 @@ import type { IceServerProvider } from '../ice-server-provider.js';
 import type { Relay } from '../relay/relay.js';
 import type { Presence } from '../rooms/presence.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
+import { AckWheel } from './ack-wheel.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { limitOfCode } from './limit-of-code.js';
 import type { LocalSession } from './local-session.js';
 import { RequestExecutor } from './request-executor.js';
 import { SessionHandshake, type HandshakeHost } from './session-handshake.js';
+
+/**
+ * How long an ack of `update` or `token` may wait for a frame to ride on. Apps await those (a status
+ * toggle, a token refresh) and they are rare, so they are not held for the full `ackDelayMs`; signals,
+ * the bulk of requests, are (PROTOCOL.md §Requests and acknowledgements).
+ */
+export const PROMPT_ACK_DELAY_MS = 20;
 
 /** The collaborators of a session manager. */
 export interface SessionManagerDeps {
@@ -49,8 +57,9 @@ export interface SessionManagerDeps {
 /** The sessions and connections of one node, and their lifecycle (see the invariants above). */
 export class SessionManager implements ClusterBusListener, ConnectionHost, HandshakeHost {
   readonly bus: ClusterBus;
-  readonly ackDelayMs: number;
   readonly maxBufferedBytes: number;
+  readonly acks: AckWheel<LocalSession>;
+  readonly promptAcks: AckWheel<LocalSession>;
   readonly maxFrameBytes: number;
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
@@ -67,7 +76,10 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     const o = deps.options;
     this.#deps = deps;
     this.bus = deps.bus;
-    this.ackDelayMs = o.ackDelayMs;
+    this.acks = new AckWheel(o.ackDelayMs, (session) => session.flushAck());
+    this.promptAcks = new AckWheel(Math.min(o.ackDelayMs, PROMPT_ACK_DELAY_MS), (session) =>
+      session.flushPromptAck(),
+    );
     this.maxBufferedBytes = o.maxBufferedBytes;
     this.maxFrameBytes = o.maxFrameBytes;
     this.messagesPerSecond = o.messagesPerSecond;
@@ -155,12 +167,16 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     this.#expiry.forget(sessionId);
   }
 
-  request(session: LocalSession, message: ClientRequest): void {
-    session.enqueueRequest(message);
+  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void {
+    session.enqueueRequest(message, dataJson);
   }
 
   execute(session: LocalSession, message: ClientRequest): Promise<void> {
     return this.#requests.execute(session, message);
+  }
+
+  executeNow(session: LocalSession, message: ClientRequest, dataJson: string | undefined): boolean {
+    return this.#requests.executeNow(session, message, dataJson);
   }
 
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void {
@@ -257,6 +273,9 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
         reconnectInMs: 1000 + randomInt(0, 4000),
       });
     }
+    // Acks still waiting for a frame to ride on go now: the drain waits for clients to have them.
+    this.acks.flushAll();
+    this.promptAcks.flushAll();
     const deadline = Date.now() + this.#deps.options.drainTimeoutMs;
     while (Date.now() < deadline && !(await this.#isSettled())) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -276,6 +295,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   stop(): void {
     this.#expiry.stop();
     this.#handshake.stop();
-    for (const session of this.#sessions.values()) session.cancelAck();
+    this.acks.stop();
+    this.promptAcks.stop();
   }
 }

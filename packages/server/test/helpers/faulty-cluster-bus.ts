@@ -7,7 +7,7 @@ import type { ClusterBus } from '../../src/bus/cluster-bus.js';
 import { InMemoryClusterBus } from '../../src/bus/in-memory-cluster-bus.js';
 
 /** The bus operations a test can slow down or fail. */
-export type BusOperation = Exclude<keyof ClusterBus, 'nodeId' | 'isReady' | 'start' | 'close'>;
+export type BusOperation = Exclude<keyof ClusterBus, 'nodeId' | 'isReady' | 'start' | 'close' | 'inline'>;
 
 /** What to do before one forwarded call. */
 export interface FaultPlan {
@@ -27,6 +27,8 @@ export function faultyClusterBus(plan: FaultPlan, inner: ClusterBus = new InMemo
     get(target, property) {
       // Read and call on the target itself: the bus keeps its state in #private fields, which a Proxy lacks.
       if (property === 'hasDeliverPreconditions' && plan.isWithoutPreconditions === true) return undefined;
+      // No synchronous shortcut past the faults: every operation must go through the plan below.
+      if (property === 'inline') return undefined;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       if (PASS_THROUGH.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);

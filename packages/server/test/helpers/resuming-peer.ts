@@ -72,7 +72,7 @@ export class ResumingPeer {
     const deadline = Date.now() + timeoutMs;
     while (this.#unacked.size > 0) {
       if (Date.now() > deadline) throw new Error(`${this.#unacked.size} requests never acknowledged`);
-      await this.client.next((f) => f.type === 'ack', deadline - Date.now());
+      await this.client.next((f) => f.type === 'ack' || 'ack' in f, deadline - Date.now());
     }
   }
 
@@ -107,31 +107,43 @@ export class ResumingPeer {
     client.onFrame((frame) => {
       if (client !== this.client) return;
       if (frame.type === 'ack') {
-        for (const id of this.#unacked.keys()) if (id <= frame.id) this.#unacked.delete(id);
+        this.#settle(frame.id);
         return;
       }
-      const seq = 'seq' in frame ? frame.seq : undefined;
-      if (seq === undefined || frame.type === 'welcome') return;
-      if (seq <= this.lastSeq) {
-        this.duplicates += 1;
-        return;
-      }
-      if (seq !== this.lastSeq + 1) this.gaps += 1;
-      this.lastSeq = seq;
-      this.processed.push(frame);
-      if (frame.type === 'signal') {
-        this.signals.push(frame.data);
-        this.#signalWaiters = this.#signalWaiters.filter((w) =>
-          this.signals.length >= w.count ? (w.resolve(), false) : true,
-        );
-      }
-      // Ack like the SDK: coalesced over a short delay (the server's limits.ackDelayMs).
-      if (this.#ackTimer === undefined) {
-        this.#ackTimer = setTimeout(() => {
-          this.#ackTimer = undefined;
-          if (client.isOpen) client.send({ type: 'ack', seq: this.lastSeq });
-        }, this.welcome.limits.ackDelayMs);
-      }
+      this.#apply(frame);
+      // A request ack may ride on any frame; it counts after the frame itself (PROTOCOL.md).
+      const ack = (frame as { ack?: unknown }).ack;
+      if (typeof ack === 'number') this.#settle(ack);
     });
+  }
+
+  #settle(ackId: number): void {
+    for (const id of this.#unacked.keys()) if (id <= ackId) this.#unacked.delete(id);
+  }
+
+  #apply(frame: ServerMessage): void {
+    const client = this.client;
+    const seq = 'seq' in frame ? frame.seq : undefined;
+    if (seq === undefined || frame.type === 'welcome') return;
+    if (seq <= this.lastSeq) {
+      this.duplicates += 1;
+      return;
+    }
+    if (seq !== this.lastSeq + 1) this.gaps += 1;
+    this.lastSeq = seq;
+    this.processed.push(frame);
+    if (frame.type === 'signal') {
+      this.signals.push(frame.data);
+      this.#signalWaiters = this.#signalWaiters.filter((w) =>
+        this.signals.length >= w.count ? (w.resolve(), false) : true,
+      );
+    }
+    // Ack like the SDK: coalesced over a delay (the server's limits.ackDelayMs).
+    if (this.#ackTimer === undefined) {
+      this.#ackTimer = setTimeout(() => {
+        this.#ackTimer = undefined;
+        if (client.isOpen) client.send({ type: 'ack', seq: this.lastSeq });
+      }, this.welcome.limits.ackDelayMs);
+    }
   }
 }
