@@ -8,7 +8,12 @@
  *   FUZZ_FRAMES=50000 npm run fuzz      # a quick look
  *   FUZZ_SEED=123 npm run fuzz          # replay a run
  */
-import { runLiveFuzz, startServerChild, type LiveFuzzReport } from '@switchboard/testing';
+import {
+  runLiveFuzz,
+  startServerChild,
+  UNLIMITED_RATE_OPTIONS,
+  type LiveFuzzReport,
+} from '@switchboard/testing';
 
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 1_000_000);
 const CONNECTIONS = Number(process.env['FUZZ_CONNECTIONS'] ?? 8);
@@ -24,11 +29,7 @@ process.exitCode = await main();
 
 async function main(): Promise<number> {
   // The rate limit is lifted so frames reach the decoder and handlers; it is tested on its own elsewhere.
-  const server = await startServerChild({
-    messagesPerSecond: 1_000_000,
-    messageBurst: 1_000_000,
-    maxConnectionsPerIp: 1000,
-  });
+  const server = await startServerChild({ ...UNLIMITED_RATE_OPTIONS, maxConnectionsPerIp: 1000 });
   const port = server.port;
   const rss: number[] = [];
   const sampler = setInterval(() => {

@@ -33,6 +33,7 @@ async function withPair<T>(
   contender: BrowserContender,
   useProxy: boolean,
   body: (pair: CallPair, proxy: Awaited<ReturnType<typeof startCountingProxy>> | undefined) => Promise<T>,
+  oneWayDelayMs = 0,
 ): Promise<T> {
   const port = await freePort();
   const server: ServerProcess = await startServerProcess(
@@ -40,7 +41,7 @@ async function withPair<T>(
     port,
     REPO_ROOT,
   );
-  const proxy = useProxy ? await startCountingProxy(port) : undefined;
+  const proxy = useProxy ? await startCountingProxy(port, { oneWayDelayMs }) : undefined;
   try {
     const pair = await openCallPair(contender, pages.origin, proxy?.port ?? port);
     try {
@@ -58,9 +59,13 @@ async function hangUp(pair: CallPair): Promise<void> {
   await Promise.all([benchCall(pair.caller, 'hangUp'), benchCall(pair.callee, 'hangUp')]);
 }
 
-async function callSetup(contender: BrowserContender): Promise<BrowserResult> {
+/** Emulated round-trip time between each page and the broker, for the second call-setup variant. */
+const RTT_MS = 50;
+
+/** Median of `runs` calls; `rttMs` > 0 puts the broker that far away (counting-proxy.ts), else direct. */
+async function callSetup(contender: BrowserContender, rttMs = 0): Promise<BrowserResult> {
   const runs = isQuick ? 3 : 20;
-  return withPair(contender, false, async (pair) => {
+  const body = async (pair: CallPair): Promise<BrowserResult> => {
     const samples: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
       const ms = await benchCall<number>(pair.caller, 'call', {
@@ -80,7 +85,8 @@ async function callSetup(contender: BrowserContender): Promise<BrowserResult> {
       maxMs: sorted.at(-1)!,
       samplesMs: samples,
     };
-  });
+  };
+  return withPair(contender, rttMs > 0, body, rttMs / 2);
 }
 
 async function signalingCost(contender: BrowserContender, media: boolean): Promise<BrowserResult> {
@@ -163,8 +169,12 @@ async function each(
 }
 
 const trickleOnly = BROWSER_CONTENDERS.filter((c) => c.trickle);
-if (workloads.includes('call-setup'))
-  await each('call-setup', 'loopback, data channel', BROWSER_CONTENDERS, callSetup);
+if (workloads.includes('call-setup')) {
+  await each('call-setup', 'loopback, data channel', BROWSER_CONTENDERS, (c) => callSetup(c));
+  await each('call-setup', `${RTT_MS} ms RTT to the broker, data channel`, BROWSER_CONTENDERS, (c) =>
+    callSetup(c, RTT_MS),
+  );
+}
 if (workloads.includes('signaling-cost')) {
   await each('signaling-cost', 'data channel', trickleOnly, (c) => signalingCost(c, false));
   await each('signaling-cost', 'audio+video', trickleOnly, (c) => signalingCost(c, true));

@@ -2,6 +2,11 @@
  * A WebSocket proxy that counts frames and bytes in each direction, so "messages and bytes through the
  * broker" are measured at the socket for every contender alike, without touching any server. Counts are
  * kept per phase: the runner switches from 'session' (connect, register, join) to 'call' just before "call".
+ *
+ * With `oneWayDelayMs`, every frame is held that long in each direction, so the pages see a broker
+ * `2 × oneWayDelayMs` away. That is the emulated round-trip time of the call-setup workload: `tc netem` is
+ * not compiled into this kernel (CONFIG_NET_SCH_NETEM is not set), so the delay lives here, on the
+ * signaling path only. Timers of one duration fire in the order they were set, so frames keep their order.
  */
 import { WebSocketServer, WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +36,21 @@ export interface CountingProxy {
   close(): void;
 }
 
-export async function startCountingProxy(upstreamPort: number): Promise<CountingProxy> {
+/** Options of the proxy. */
+export interface CountingProxyOptions {
+  /** Hold each frame this long before forwarding it, in each direction. @default 0 */
+  readonly oneWayDelayMs?: number;
+}
+
+export async function startCountingProxy(
+  upstreamPort: number,
+  options: CountingProxyOptions = {},
+): Promise<CountingProxy> {
+  const delayMs = options.oneWayDelayMs ?? 0;
+  const later = (forward: () => void): void => {
+    if (delayMs > 0) setTimeout(forward, delayMs);
+    else forward();
+  };
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   const proxy: CountingProxy = {
     port: 0,
@@ -55,8 +74,10 @@ export async function startCountingProxy(upstreamPort: number): Promise<Counting
         counts.framesToBroker++;
         counts.bytesToBroker += (data as Buffer).length;
       }
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
-      else early.push({ data, isBinary });
+      later(() => {
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
+        else early.push({ data, isBinary });
+      });
     });
     upstream.on('open', () => {
       for (const { data, isBinary } of early.splice(0)) upstream.send(data, { binary: isBinary });
@@ -65,7 +86,7 @@ export async function startCountingProxy(upstreamPort: number): Promise<Counting
       const counts = proxy.counts[proxy.phase];
       counts.framesFromBroker++;
       counts.bytesFromBroker += (data as Buffer).length;
-      client.send(data, { binary: isBinary });
+      later(() => client.send(data, { binary: isBinary }));
     });
     upstream.on('close', () => client.close());
     upstream.on('error', () => client.terminate());

@@ -21,22 +21,27 @@ function html(...scripts: string[]): string {
 
 type Routes = Record<string, () => { type: string; body: string }>;
 
+/** A script from pages/, read per request so that an edited page needs no restart. */
+const pageScript = (name: string) => () => ({
+  type: 'text/javascript',
+  body: readFileSync(join(PAGES_DIR, name), 'utf8'),
+});
+
 const ROUTES: Routes = {
-  '/bare.html': () => ({ type: 'text/html', body: html('/bare-page.js') }),
-  '/sdk.html': () => ({ type: 'text/html', body: html('/switchboard-sdk.js', '/sdk-page.js') }),
-  '/sdk-page.js': () => ({
-    type: 'text/javascript',
-    body: readFileSync(join(PAGES_DIR, 'sdk-page.js'), 'utf8'),
+  // bench-page.js (what every page shares: window.benchPage) loads first.
+  '/bare.html': () => ({ type: 'text/html', body: html('/bench-page.js', '/bare-page.js') }),
+  '/sdk.html': () => ({
+    type: 'text/html',
+    body: html('/switchboard-sdk.js', '/bench-page.js', '/sdk-page.js'),
   }),
-  '/peerjs.html': () => ({ type: 'text/html', body: html('/peerjs.min.js', '/peerjs-page.js') }),
-  '/bare-page.js': () => ({
-    type: 'text/javascript',
-    body: readFileSync(join(PAGES_DIR, 'bare-page.js'), 'utf8'),
+  '/peerjs.html': () => ({
+    type: 'text/html',
+    body: html('/peerjs.min.js', '/bench-page.js', '/peerjs-page.js'),
   }),
-  '/peerjs-page.js': () => ({
-    type: 'text/javascript',
-    body: readFileSync(join(PAGES_DIR, 'peerjs-page.js'), 'utf8'),
-  }),
+  '/bench-page.js': pageScript('bench-page.js'),
+  '/bare-page.js': pageScript('bare-page.js'),
+  '/sdk-page.js': pageScript('sdk-page.js'),
+  '/peerjs-page.js': pageScript('peerjs-page.js'),
   '/peerjs.min.js': () => ({ type: 'text/javascript', body: readFileSync(PEERJS_BUNDLE, 'utf8') }),
 };
 

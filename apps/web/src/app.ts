@@ -4,7 +4,7 @@
  * reach for globals, so each can be reasoned about on its own.
  */
 import { SignalingClient } from '@switchboard/client';
-import { SwitchboardError, type PeerMetadata } from '@switchboard/protocol';
+import { SwitchboardError } from '@switchboard/protocol';
 import { LocalMedia } from './media/local-media.js';
 import { JoinForm, type JoinRequest } from './lobby/join-form.js';
 import { RoomScreen } from './lobby/room-screen.js';
@@ -82,16 +82,14 @@ export class App {
     const client = await this.#connect();
     // Load the group screen before joining, so nothing async stands between taking a seat and listening.
     const groupModule = request.group ? await import('./group/group-screen.js') : undefined;
-    // A group member joins as a plain member first and the screen takes a seat only if one is free, so a
-    // full call never sees a seventh person flicker in and out.
-    const snapshot = await client.join(request.room, { nickname: request.nickname, status: 'available' });
-    if (request.group && groupMembers(snapshot.peers).length >= GROUP_CALL_LIMIT) {
-      await client.leave(request.room);
-      throw new SwitchboardError(
-        'ROOM_FULL',
-        `The group call in “${request.room}” already has ${GROUP_CALL_LIMIT} people, the most a call can hold.`,
-      );
-    }
+    // A group call is capped by the server, atomically (ROOM_FULL for the seventh joiner, however close
+    // together they click), so two people can never both take the last seat. The cap counts everyone in
+    // the room, a plain visitor of the same room included, so the mesh never exceeds it.
+    const snapshot = await client.join(
+      request.room,
+      { nickname: request.nickname, status: 'available' },
+      request.group ? { maxPeers: GROUP_CALL_LIMIT } : {},
+    );
     this.#nicknames.save(snapshot.self.metadata.nickname);
     const link = inviteLink(this.#env.location.origin, request.room, request.group);
     this.#env.history.replaceState(null, '', new URL(link).pathname + new URL(link).search);
@@ -158,8 +156,4 @@ export class App {
     this.#screen = screen;
     replaceChildren(this.#main, screen.element);
   }
-}
-
-function groupMembers(peers: readonly { readonly metadata: PeerMetadata }[]): readonly unknown[] {
-  return peers.filter((peer) => peer.metadata.extra?.['group'] === true);
 }

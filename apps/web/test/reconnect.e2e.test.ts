@@ -3,53 +3,39 @@
  * with new connections refused for a while). The call goes on, the banner says what is happening and goes
  * away once the SDK has resumed; an ICE restart shows in the details panel.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from '@switchboard/testing';
+import { useWebApp } from './web-app-fixture.js';
 import {
-  buildWebApp,
-  contact,
-  expectNoConsoleErrors,
+  callAndAccept,
   joinRoom,
-  openPerson,
   screenshot,
-  startWebApp,
+  sendChat,
   waitForPlayingVideo,
   type Person,
-  type WebApp,
 } from './web-harness.js';
 
 /** Chromium logs refused WebSocket handshakes itself; they are the fault this test injects. */
 const INJECTED_FAULTS = [/WebSocket connection to .* failed/];
 
 describe.skipIf(!hasChromium())('signaling reconnect during a call', () => {
-  let app: WebApp;
+  const web = useWebApp({ viaProxy: true, allowedConsoleErrors: INJECTED_FAULTS });
   let ada: Person;
   let bob: Person;
 
   beforeAll(async () => {
-    buildWebApp();
-    app = await startWebApp({ viaProxy: true });
-    ada = await openPerson(`${app.origin}/`);
-    bob = await openPerson(`${app.origin}/`);
-  });
-
-  afterAll(async () => {
-    await Promise.all([ada, bob].map((person) => person.close()));
-    await app.close();
+    ada = await web.open('/');
+    bob = await web.open('/');
   });
 
   it('keeps the call going while the banner shows the reconnect, then hides it', async () => {
     await joinRoom(ada.page, 'Ada', 'resilience');
     await joinRoom(bob.page, 'Bob', 'resilience');
-    await contact(ada.page, 'Bob').getByRole('button', { name: 'Call Bob' }).click();
-    await bob.page
-      .getByRole('alertdialog', { name: 'Ada is calling' })
-      .getByRole('button', { name: 'Accept' })
-      .click();
+    await callAndAccept(ada.page, bob.page, { caller: 'Ada', callee: 'Bob' });
     await waitForPlayingVideo(ada.page, '[data-testid="remote-video"]');
     await waitForPlayingVideo(bob.page, '[data-testid="remote-video"]');
 
-    const proxy = app.proxy!;
+    const proxy = web.app.proxy!;
     proxy.block();
     expect(proxy.destroyAll()).toBeGreaterThanOrEqual(2);
     for (const person of [ada, bob]) {
@@ -68,11 +54,8 @@ describe.skipIf(!hasChromium())('signaling reconnect during a call', () => {
     await waitForPlayingVideo(bob.page, '[data-testid="remote-video"]');
 
     // The session resumed: the call can still be ended through the broker.
-    await ada.page.getByRole('tab', { name: 'Chat' }).click();
-    await ada.page.getByLabel('Message', { exact: true }).fill('still here');
-    await ada.page.getByLabel('Message', { exact: true }).press('Enter');
-    await bob.page.getByRole('tab', { name: 'Chat' }).click();
-    await bob.page.locator('.chat-message.from-peer', { hasText: 'still here' }).waitFor();
+    for (const { page } of [ada, bob]) await page.getByRole('tab', { name: 'Chat' }).click();
+    await sendChat(ada.page, bob.page, 'still here');
   });
 
   it('shows an ICE restart in the details panel and stays connected', async () => {
@@ -88,7 +71,5 @@ describe.skipIf(!hasChromium())('signaling reconnect during a call', () => {
 
     await ada.page.getByTestId('hang-up').click();
     await bob.page.getByTestId('call-status').filter({ hasText: 'Ada hung up.' }).waitFor();
-    expectNoConsoleErrors(ada, INJECTED_FAULTS);
-    expectNoConsoleErrors(bob, INJECTED_FAULTS);
   });
 });

@@ -2,19 +2,11 @@
  * Serverless mode: two browsers connect by copy and paste of an offer and an answer, then chat and send a
  * file. The server's metrics prove it relayed no signal, and no WebSocket was ever opened.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { hasChromium } from '@switchboard/testing';
-import {
-  buildWebApp,
-  expectNoConsoleErrors,
-  openPerson,
-  screenshot,
-  startWebApp,
-  type Person,
-  type WebApp,
-} from './web-harness.js';
+import { useWebApp } from './web-app-fixture.js';
+import { screenshot, sendChat, sendFile, sha256, type WebApp } from './web-harness.js';
 
 async function signalsRelayed(app: WebApp): Promise<number> {
   const text = await (await fetch(`${app.server.httpUrl}/metrics`)).text();
@@ -23,23 +15,12 @@ async function signalsRelayed(app: WebApp): Promise<number> {
 }
 
 describe.skipIf(!hasChromium())('serverless mode', () => {
-  let app: WebApp;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    buildWebApp();
-    app = await startWebApp();
-  });
-
-  afterAll(async () => {
-    await Promise.all(people.map((person) => person.close()));
-    await app.close();
-  });
+  const web = useWebApp();
 
   it('connects by copy and paste, chats and sends a file without the broker', async () => {
-    const offerer = await openPerson(`${app.origin}/?mode=serverless`);
-    const answerer = await openPerson(`${app.origin}/?mode=serverless`);
-    people.push(offerer, answerer);
+    const offerer = await web.open('/?mode=serverless');
+    const answerer = await web.open('/?mode=serverless');
+    const people = [offerer, answerer];
     for (const { page } of people) {
       await page.evaluate(() => {
         const original = window.WebSocket;
@@ -79,32 +60,24 @@ describe.skipIf(!hasChromium())('serverless mode', () => {
         .filter({ hasText: 'Connected directly' })
         .waitFor({ timeout: 30_000 });
     }
-    await offerer.page.getByLabel('Message', { exact: true }).fill('no server here');
-    await offerer.page.getByLabel('Message', { exact: true }).press('Enter');
-    await answerer.page.locator('.chat-message.from-peer', { hasText: 'no server here' }).waitFor();
+    await sendChat(offerer.page, answerer.page, 'no server here');
     await offerer.page.locator('.ticks[data-delivery="delivered"]').waitFor();
-    await answerer.page.getByLabel('Message', { exact: true }).fill('nor here');
-    await answerer.page.getByLabel('Message', { exact: true }).press('Enter');
-    await offerer.page.locator('.chat-message.from-peer', { hasText: 'nor here' }).waitFor();
+    await sendChat(answerer.page, offerer.page, 'nor here');
     await screenshot(answerer.page, 'serverless-connected');
 
     const file = randomBytes(256 * 1024);
     await answerer.page.getByRole('tab', { name: 'Files' }).click();
     await offerer.page.getByRole('tab', { name: 'Files' }).click();
-    await answerer.page
-      .locator('.files input[type="file"]')
-      .setInputFiles([{ name: 'photo.raw', mimeType: 'application/octet-stream', buffer: file }]);
-    const downloaded = offerer.page.waitForEvent('download');
-    await offerer.page.getByRole('link', { name: 'Save photo.raw' }).click();
-    const bytes = await readFile(await (await downloaded).path());
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      createHash('sha256').update(file).digest('hex'),
-    );
+    const saved = await sendFile(answerer.page, offerer.page, {
+      name: 'photo.raw',
+      mimeType: 'application/octet-stream',
+      buffer: file,
+    });
+    expect(sha256(saved)).toBe(sha256(file));
 
-    expect(await signalsRelayed(app)).toBe(0);
+    expect(await signalsRelayed(web.app)).toBe(0);
     for (const { page } of people) {
       expect(await page.evaluate(() => (window as { webSocketsOpened?: number }).webSocketsOpened)).toBe(0);
     }
-    for (const person of people) expectNoConsoleErrors(person);
   });
 });

@@ -5,13 +5,16 @@
  * exceptions, and `expectNoConsoleErrors` fails the test on any of them.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import {
-  launchChromium,
+  CHROMIUM_ARGS,
+  chromiumPath,
   startServer,
   startTcpProxy,
   type StartedServer,
@@ -93,11 +96,54 @@ export interface Person {
   close(): Promise<void>;
 }
 
+/**
+ * The camera and microphone a person's browser has:
+ * - `fake`: Chromium's fake camera (a moving pattern) and microphone (a beeping tone), permission granted;
+ * - `denied`: the fake devices exist but permission is refused, as when a person clicks "Block";
+ * - `none`: no devices at all (no fake devices, and this machine has none of its own);
+ * - `no-camera`: the fake microphone but zero fake cameras (`device-count=0` of the fake video factory).
+ */
+export type Devices = 'fake' | 'denied' | 'none' | 'no-camera';
+
+/** How to open a person's browser. */
+export interface PersonOptions {
+  /** @default a 1280 x 800 desktop window */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** @default 'fake' */
+  readonly devices?: Devices;
+}
+
+const FAKE_UI = '--use-fake-ui-for-media-stream';
+const FAKE_DEVICES = '--use-fake-device-for-media-stream';
+
+/** The Chromium flags for `devices`: the shared test flags with the media ones swapped as needed. */
+export function chromiumArgsFor(devices: Devices): string[] {
+  const args = CHROMIUM_ARGS.filter((arg) => arg !== FAKE_UI && arg !== FAKE_DEVICES);
+  switch (devices) {
+    case 'fake':
+      return [...args, FAKE_UI, FAKE_DEVICES];
+    // Without the fake UI, Playwright answers the permission prompt itself, with "deny".
+    case 'denied':
+      return [...args, FAKE_DEVICES];
+    case 'none':
+      return [...args, FAKE_UI];
+    case 'no-camera':
+      return [...args, FAKE_UI, `${FAKE_DEVICES}=device-count=0`];
+  }
+}
+
 /** Launch a browser for one person and open `url`. */
-export async function openPerson(url: string, viewport = { width: 1280, height: 800 }): Promise<Person> {
-  const browser = await launchChromium();
+export async function openPerson(url: string, options: PersonOptions = {}): Promise<Person> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: chromiumArgsFor(options.devices ?? 'fake'),
+  });
   // No `permissions` option: an empty list would revoke the fake-UI media grant (lab.md §1.4, trap 1).
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -138,13 +184,53 @@ export async function waitForPlayingVideo(page: Page, selector: string, index = 
   );
 }
 
-/** Fail when a page logged errors (the ones matching `allowed` excepted). */
+/** Fail when a page logged errors since the last check (the ones matching `allowed` excepted). */
 export function expectNoConsoleErrors(person: Person, allowed: readonly RegExp[] = []): void {
-  expect(person.errors.filter((text) => !allowed.some((pattern) => pattern.test(text)))).toEqual([]);
+  const logged = person.errors.splice(0);
+  expect(logged.filter((text) => !allowed.some((pattern) => pattern.test(text)))).toEqual([]);
 }
 
 /** Save a screenshot of `page` as docs/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** `caller` calls `calleeName` from the contact list and the callee accepts in the "is calling" dialog. */
+export async function callAndAccept(
+  caller: Page,
+  callee: Page,
+  names: { readonly caller: string; readonly callee: string },
+): Promise<void> {
+  await contact(caller, names.callee)
+    .getByRole('button', { name: `Call ${names.callee}` })
+    .click();
+  await callee
+    .getByRole('alertdialog', { name: `${names.caller} is calling` })
+    .getByRole('button', { name: 'Accept' })
+    .click();
+}
+
+/** Send `text` in the open chat of `from` and wait until `to` shows it. */
+export async function sendChat(from: Page, to: Page, text: string): Promise<void> {
+  await from.getByLabel('Message', { exact: true }).fill(text);
+  await from.getByLabel('Message', { exact: true }).press('Enter');
+  await to.locator('.chat-message.from-peer', { hasText: text }).waitFor();
+}
+
+/** The SHA-256 of `bytes`, in hex. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Drop a file into the open Files panel of `sender`, save it on `receiver` and return the saved bytes. */
+export async function sendFile(
+  sender: Page,
+  receiver: Page,
+  file: { readonly name: string; readonly mimeType: string; readonly buffer: Buffer },
+): Promise<Buffer> {
+  await sender.locator('.files input[type="file"]').setInputFiles([file]);
+  const downloaded = receiver.waitForEvent('download');
+  await receiver.getByRole('link', { name: `Save ${file.name}` }).click();
+  return readFile(await (await downloaded).path());
 }

@@ -6,6 +6,7 @@
  * `window.bench`; every call gets a number so late frames of an earlier call are ignored.
  */
 (() => {
+  const { startGapProbe, gatheringComplete } = window.benchPage;
   const ACK_DELAY_MS = 20;
   let transport;
   let pc;
@@ -13,28 +14,6 @@
   let stream;
   let callNumber = 0;
   let pendingCandidates = [];
-  /**
-   * Main-thread blocking probe: a 1 ms timer loop records the longest gap between its callbacks. The Long
-   * Tasks API only reports tasks of 50 ms or more, far above the 16 ms (one frame) target, so it cannot
-   * show a miss. Gaps include Chromium's timer clamping (up to ~4 ms).
-   */
-  function startGapProbe() {
-    let last = performance.now();
-    let longest = 0;
-    let running = true;
-    const tick = () => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      if (running) setTimeout(tick, 1);
-    };
-    setTimeout(tick, 1);
-    return () => {
-      running = false;
-      return longest;
-    };
-  }
-
   function openSocket(url) {
     const socket = new WebSocket(url);
     return new Promise((resolve, reject) => {
@@ -84,15 +63,6 @@
     await established;
     t.send = (to, data) => socket.send(JSON.stringify({ type: 'signal', id: nextId++, to, data }));
     return t;
-  }
-
-  function gatheringComplete(connection) {
-    if (connection.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) =>
-      connection.addEventListener('icegatheringstatechange', () => {
-        if (connection.iceGatheringState === 'complete') resolve();
-      }),
-    );
   }
 
   function newConnection(to, trickle, number) {

@@ -1,35 +1,14 @@
-/* global window, setTimeout, Peer, navigator, performance */
+/* global window, Peer, navigator, performance */
 /**
  * PeerJS 1.5.5 (the npm package's browser bundle) against PeerServer, used the way its README shows:
  * `peer.connect(id)` for data, `peer.call(id, stream)` for media, auto-answering on the other side. The
  * data connection uses `serialization: 'raw'` and `reliable: true`, the fastest PeerJS path for files.
  */
 (() => {
+  const { startGapProbe } = window.benchPage;
   let peer;
   let stream;
   let connection;
-  /**
-   * Main-thread blocking probe: a 1 ms timer loop records the longest gap between its callbacks. The Long
-   * Tasks API only reports tasks of 50 ms or more, far above the 16 ms (one frame) target, so it cannot
-   * show a miss. Gaps include Chromium's timer clamping (up to ~4 ms).
-   */
-  function startGapProbe() {
-    let last = performance.now();
-    let longest = 0;
-    let running = true;
-    const tick = () => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      if (running) setTimeout(tick, 1);
-    };
-    setTimeout(tick, 1);
-    return () => {
-      running = false;
-      return longest;
-    };
-  }
-
   function wireReceiver(conn) {
     let expected = Infinity;
     let received = 0;

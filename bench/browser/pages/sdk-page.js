@@ -14,44 +14,14 @@
  */
 (() => {
   const { SignalingClient, PeerManager, signalChannelFromClient, fileSourceFromBlob } = window.Switchboard;
+  const { startGapProbe, gatheringComplete } = window.benchPage;
   let peers;
   let link;
   let stream;
   let isCaller = false;
 
-  /**
-   * Main-thread blocking probe: a 1 ms timer loop records the longest gap between its callbacks. The Long
-   * Tasks API only reports tasks of 50 ms or more, far above the 16 ms (one frame) target, so it cannot
-   * show a miss. Gaps include Chromium's timer clamping (up to ~4 ms).
-   */
-  function startGapProbe() {
-    let last = performance.now();
-    let longest = 0;
-    let running = true;
-    const tick = () => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-      if (running) setTimeout(tick, 1);
-    };
-    setTimeout(tick, 1);
-    return () => {
-      running = false;
-      return longest;
-    };
-  }
-
   /** A sink that counts and drops, like the other pages' receivers (they never keep the bytes either). */
   const discardingSink = () => ({ write: () => undefined, close: () => undefined, abort: () => undefined });
-
-  function gatheringComplete(pc) {
-    if (pc.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) =>
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') resolve();
-      }),
-    );
-  }
 
   /** Resolves once `closing` has closed, or after `ms` (then the caller closes it itself). */
   function whenClosed(closing, ms) {

@@ -6,9 +6,12 @@ export { SignalingClient } from './connection/signaling-client.js';
 export type { SignalingClientOptions, TokenSource } from './connection/signaling-client-options.js';
 export type {
   ConnectionState,
+  JoinOptions,
   RoomSnapshot,
   SignalingClientEvents,
 } from './connection/signaling-client-events.js';
+export type { DroppedClientSignal } from './connection/signal-inbox.js';
+export type { EarlyDropReason } from './connection/early-signal-buffer.js';
 export { ExponentialBackoffPolicy } from './connection/reconnect-policy.js';
 export type {
   ReconnectPolicy,
@@ -31,12 +34,8 @@ export type {
 } from '@switchboard/protocol';
 // Peer layer: links, perfect negotiation, channels, file transfer (peer/, data/).
 export { PeerManager } from './peer/peer-manager.js';
-export type {
-  PeerManagerOptions,
-  PeerManagerEvents,
-  RTCPeerConnectionConstructor,
-  CallSignal,
-} from './peer/peer-manager.js';
+export type { PeerManagerOptions, RTCPeerConnectionConstructor } from './peer/peer-manager-options.js';
+export type { PeerManagerEvents, CallSignal, DroppedSignal } from './peer/peer-manager-events.js';
 export { PeerLink } from './peer/peer-link.js';
 export type { PeerLinkEvents, PeerLinkState, LinkCloseReason } from './peer/peer-link-events.js';
 export { PEER_LINK_DEFAULTS } from './peer/peer-link-options.js';
@@ -51,7 +50,7 @@ export type {
   BackoffIceRestartPolicyOptions,
 } from './peer/ice-restart-policy.js';
 export type { LinkStats, CandidateType } from './peer/link-stats.js';
-export type { PeerSignal, CallOp } from './peer/peer-signal.js';
+export type { PeerSignal, CallOp, LinkIds } from './peer/peer-signal.js';
 export { PeerChannel } from './data/peer-channel.js';
 export type { PeerChannelEvents } from './data/peer-channel.js';
 export type { ChannelInit } from './data/channel-registry.js';

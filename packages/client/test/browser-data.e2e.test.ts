@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   blobFileSink,
   fileSourceFromBlob,
@@ -15,48 +15,33 @@ import {
   type PeerLink,
 } from '@switchboard/client';
 import {
+  closePages,
   createNodePeer,
   hasChromium,
-  launchChromium,
-  openPeerPage,
-  startPeerPageServer,
+  startBrowserPeers,
+  type BrowserPeers,
   type NodePeer,
   type PeerPageWindow,
-  type StartedServer,
 } from '@switchboard/testing';
 
 const skip = !hasChromium();
-let server: StartedServer;
-const browsers: Browser[] = [];
+let lab: BrowserPeers;
 const nodePeers: NodePeer[] = [];
 let room = 0;
 
 beforeAll(async () => {
-  if (skip) return;
-  server = await startPeerPageServer();
-  browsers.push(await launchChromium(), await launchChromium());
+  if (!skip) lab = await startBrowserPeers(2);
 });
 
 afterAll(async () => {
   if (skip) return;
   for (const peer of nodePeers) await peer.close();
-  await Promise.all(browsers.map((browser) => browser.close()));
-  await server.close();
+  await lab.close();
 });
 
 /** A page in browser `index`, joined to `roomName`; resolves with the page and its peer id. */
-async function pagePeer(index: number, roomName: string, nickname: string): Promise<[Page, string]> {
-  const page = await openPeerPage(browsers[index]!, server);
-  const peerId = await page.evaluate((args) => (window as unknown as PeerPageWindow).harness.join(args), {
-    room: roomName,
-    nickname,
-  });
-  return [page, peerId];
-}
-
-async function closePages(...pages: Page[]): Promise<void> {
-  await Promise.all(pages.map((page) => page.context().close()));
-}
+const pagePeer = (index: number, roomName: string, nickname: string): Promise<[Page, string]> =>
+  lab.pagePeer(index, roomName, nickname);
 
 function errorsOf(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as PeerPageWindow).harness.record.errors);
@@ -211,7 +196,7 @@ describe.skipIf(skip)(`SDK data in Chromium${skip ? ' (SKIPPED: Chromium is not 
     it(`Node (wrtc) ↔ Chromium, ${offerer} offering: messages and a small file each way`, async () => {
       const roomName = `mixed-${++room}`;
       const [page, pageId] = await pagePeer(0, roomName, 'chromium');
-      const node = await createNodePeer({ url: server.url, room: roomName, nickname: 'node' });
+      const node = await createNodePeer({ url: lab.server.url, room: roomName, nickname: 'node' });
       nodePeers.push(node);
       try {
         // The offerer opens "chat" and speaks first; the answerer replies on the same channel.

@@ -6,38 +6,26 @@
  * because Chromium needs an origin; it never opens a WebSocket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { decodeManualCode, type ChannelMessage, type PeerLink, type PeerManager } from '@switchboard/client';
 import {
-  decodeManualCode,
-  ManualSignalChannel,
-  PeerManager,
-  type ChannelMessage,
-  type PeerLink,
-} from '@switchboard/client';
-import {
+  createManualNodePeer,
   hasChromium,
-  launchChromium,
   openPeerPage,
-  startPeerPageServer,
-  WrtcPeerConnection,
+  startBrowserPeers,
+  type BrowserPeers,
   type PeerPageWindow,
-  type StartedServer,
 } from '@switchboard/testing';
 
 const skip = !hasChromium();
-let server: StartedServer;
-let browser: Browser;
+let lab: BrowserPeers;
 
 beforeAll(async () => {
-  if (skip) return;
-  server = await startPeerPageServer();
-  browser = await launchChromium();
+  if (!skip) lab = await startBrowserPeers(1);
 });
 
 afterAll(async () => {
-  if (skip) return;
-  await browser.close();
-  await server.close();
+  if (!skip) await lab.close();
 });
 
 /** Rejects when `promise` has not settled within 20 s, naming what was awaited. Never a sleep. */
@@ -117,13 +105,8 @@ describe.skipIf(skip)(
   `manual signaling with Chromium${skip ? ' (SKIPPED: Chromium is not installed)' : ''}`,
   () => {
     it('a Chromium offer code is answered by wrtc; they connect with no broker and talk both ways', async () => {
-      const page = await openPeerPage(browser, server);
-      const node = new ManualSignalChannel('answerer');
-      const nodePeers = new PeerManager({
-        signals: node,
-        iceMode: 'complete',
-        RTCPeerConnection: WrtcPeerConnection,
-      });
+      const page = await openPeerPage(lab.browsers[0]!, lab.server);
+      const { signals: node, peers: nodePeers } = createManualNodePeer('answerer');
       try {
         await startPageSide(page, 'offerer');
         const offerCode = await pageCode(page);
@@ -177,13 +160,8 @@ describe.skipIf(skip)(
     });
 
     it('a wrtc offer code is answered by Chromium, and the Chromium answer code brings the link up', async () => {
-      const page = await openPeerPage(browser, server);
-      const node = new ManualSignalChannel('offerer');
-      const nodePeers = new PeerManager({
-        signals: node,
-        iceMode: 'complete',
-        RTCPeerConnection: WrtcPeerConnection,
-      });
+      const page = await openPeerPage(lab.browsers[0]!, lab.server);
+      const { signals: node, peers: nodePeers } = createManualNodePeer('offerer');
       try {
         await startPageSide(page, 'answerer');
         const link = nodePeers.connect(node.remoteId);

@@ -3,29 +3,13 @@
  * link comes up and carries a message. Corrupted codes are refused with MANUAL_CODE_INVALID.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  decodeManualCode,
-  ManualSignalChannel,
-  PeerManager,
-  type ChannelMessage,
-  type PeerLink,
-} from '@switchboard/client';
-import { WrtcPeerConnection } from '@switchboard/testing';
+import { decodeManualCode, type ChannelMessage, type PeerLink } from '@switchboard/client';
+import { createManualNodePeer } from '@switchboard/testing';
 
 describe('manual signaling (wrtc)', () => {
   it('connects two peers with one offer code and one answer code, and no broker', async () => {
-    const offerSide = new ManualSignalChannel('offerer');
-    const answerSide = new ManualSignalChannel('answerer');
-    const offerer = new PeerManager({
-      signals: offerSide,
-      iceMode: 'complete',
-      RTCPeerConnection: WrtcPeerConnection,
-    });
-    const answerer = new PeerManager({
-      signals: answerSide,
-      iceMode: 'complete',
-      RTCPeerConnection: WrtcPeerConnection,
-    });
+    const { signals: offerSide, peers: offerer } = createManualNodePeer('offerer');
+    const { signals: answerSide, peers: answerer } = createManualNodePeer('answerer');
     try {
       const link = offerer.connect(offerSide.remoteId);
       const chat = link.channel('chat');

@@ -10,32 +10,26 @@
  * exact width could flake on a busy machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Call } from '@switchboard/client';
 import {
   hasChromium,
-  launchChromium,
   openPeerPage,
-  startPeerPageServer,
+  startBrowserPeers,
+  type BrowserPeers,
   type PeerPageWindow,
-  type StartedServer,
   type VideoState,
 } from '@switchboard/testing';
 
 const skip = !hasChromium();
-let server: StartedServer;
-const browsers: Browser[] = [];
+let lab: BrowserPeers;
 
 beforeAll(async () => {
-  if (skip) return;
-  server = await startPeerPageServer();
-  browsers.push(await launchChromium(), await launchChromium());
+  if (!skip) lab = await startBrowserPeers(2);
 });
 
 afterAll(async () => {
-  if (skip) return;
-  await Promise.all(browsers.map((browser) => browser.close()));
-  await server.close();
+  if (!skip) await lab.close();
 });
 
 async function join(page: Page, nickname: string): Promise<string> {
@@ -108,10 +102,9 @@ async function waitForAspect(page: Page, ratio: number, fromTime: number): Promi
 
 describe.skipIf(skip)(`SDK media in Chromium${skip ? ' (SKIPPED: Chromium is not installed)' : ''}`, () => {
   it('a call plays remote video both ways, keeps playing after replaceTrack, one stream event per stream', async () => {
-    const [ada, bob] = (await Promise.all(browsers.map((browser) => openPeerPage(browser, server)))) as [
-      Page,
-      Page,
-    ];
+    const [ada, bob] = (await Promise.all(
+      lab.browsers.map((browser) => openPeerPage(browser, lab.server)),
+    )) as [Page, Page];
     await join(ada, 'ada');
     const bobId = await join(bob, 'bob');
 

@@ -3,55 +3,19 @@
  * renegotiation for channels and tracks added later, ICE restart, and surviving the broker.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelMessage, PeerLink, SwitchboardError } from '@switchboard/client';
+import type { SwitchboardError } from '@switchboard/client';
 import {
-  createNodePeer,
   createWrtcVideoTrack,
-  startServer,
+  nextMessage,
+  nodePeerLab,
+  remoteLink,
   WrtcMediaStream,
   type NodePeer,
-  type StartedServer,
 } from '@switchboard/testing';
 
-const opened: { server?: StartedServer; peers: NodePeer[] } = { peers: [] };
-
-afterEach(async () => {
-  for (const peer of opened.peers.splice(0)) await peer.close();
-  await opened.server?.close();
-  delete opened.server;
-});
-
-async function pair(
-  options: Partial<Parameters<typeof createNodePeer>[0]> = {},
-): Promise<[NodePeer, NodePeer, StartedServer]> {
-  const server = await startServer();
-  opened.server = server;
-  const a = await createNodePeer({ url: server.url, room: 'lab', nickname: 'ada', ...options });
-  const b = await createNodePeer({ url: server.url, room: 'lab', nickname: 'bob', ...options });
-  opened.peers.push(a, b);
-  return [a, b, server];
-}
-
-function nextMessage(link: PeerLink, name: string): Promise<ChannelMessage> {
-  return new Promise((resolve) => {
-    const existing = link.channels.find((c) => c.name === name);
-    if (existing !== undefined) {
-      existing.once('message', resolve);
-      return;
-    }
-    const off = link.on('channel', (channel) => {
-      if (channel.name !== name) return;
-      off();
-      channel.once('message', resolve);
-    });
-  });
-}
-
-function remoteLink(peer: NodePeer, from: string): Promise<PeerLink> {
-  const existing = peer.peers.link(from);
-  if (existing !== undefined) return Promise.resolve(existing);
-  return new Promise((resolve) => peer.peers.once('link', resolve));
-}
+const lab = nodePeerLab();
+afterEach(() => lab.close());
+const pair = lab.pair;
 
 function collectErrors(...peers: NodePeer[]): SwitchboardError[] {
   const errors: SwitchboardError[] = [];
@@ -171,7 +135,6 @@ describe('PeerLink (Node <-> Node through the server)', () => {
     await first;
     const bLink = b.peers.link(a.peerId)!;
     await server.close();
-    delete opened.server;
     const toB = nextMessage(bLink, 'chat');
     const toA = nextMessage(link, 'chat');
     await link.channel('chat').send('no broker, a to b');

@@ -12,7 +12,9 @@ import { RedisScript } from './redis-script.js';
  * ARGV: P, peerId, frameJsonWithoutOpeningBrace, maxOutbox, nodeId, now, originSessionId|'', originRequestId,
  * hasPrecondition ('1'|'0'), then the rooms of `requireSharedRoomWith`.
  * With an origin, raises that session's `lci` to the request id in the same step, so a crash of the origin's
- * node between this append and its ack cannot make the client's resend deliver the frame twice.
+ * node between this append and its ack cannot make the client's resend deliver the frame twice. It also
+ * records the request id and the seq it got (`lcr`, `lcs`): running the same request again (a reply lost
+ * with a dropped connection, redis-delivery.ts) appends nothing and answers {-3, seq}, checked first.
  * The shared-room check runs in the same step as the append, so a target leaving the room cannot slip
  * between the relay's policy check and the append (and the relay needs one round trip, not three).
  * Returns {0} for PEER_NOT_FOUND, {-2} for SIGNAL_FORBIDDEN, {-1} for OUTBOX_FULL (checked in that order),
@@ -22,6 +24,12 @@ import { RedisScript } from './redis-script.js';
  */
 export const DELIVER = new RedisScript(`
 local P, now = ARGV[1], tonumber(ARGV[6])
+local osk = nil
+if ARGV[7] ~= '' then
+  osk = P .. 'session:' .. ARGV[7]
+  local o = redis.call('HMGET', osk, 'lcr', 'lcs')
+  if o[1] == ARGV[8] then return {-3, o[2]} end
+end
 local sid = redis.call('GET', P .. 'peer:' .. ARGV[2])
 if not sid then return {0} end
 local sk = P .. 'session:' .. sid
@@ -39,12 +47,14 @@ if ARGV[9] == '1' then
   if not shared then return {-2} end
 end
 if tonumber(f[1]) - tonumber(f[2]) >= tonumber(ARGV[4]) then return {-1} end
-if ARGV[7] ~= '' then
-  local osk = P .. 'session:' .. ARGV[7]
-  local lci = redis.call('HGET', osk, 'lci')
-  if lci and tonumber(lci) < tonumber(ARGV[8]) then redis.call('HSET', osk, 'lci', ARGV[8]) end
-end
 local seq = redis.call('HINCRBY', sk, 'seq', 1)
+if osk then
+  local lci = redis.call('HGET', osk, 'lci')
+  if lci then
+    redis.call('HSET', osk, 'lcr', ARGV[8], 'lcs', seq)
+    if tonumber(lci) < tonumber(ARGV[8]) then redis.call('HSET', osk, 'lci', ARGV[8]) end
+  end
+end
 local frame = '{"seq":' .. seq .. ',' .. ARGV[3]
 local ok = P .. 'outbox:' .. sid
 redis.call('RPUSH', ok, frame)

@@ -32,6 +32,8 @@ export interface OutboxEntry {
 export interface HeldMembership {
   readonly nicknameKey: string;
   readonly value: string;
+  /** The room's own cap (`room-cap:<room>`), restored with the room; `undefined` when it has none. */
+  readonly roomCap: number | undefined;
 }
 
 /** A session whose socket this node holds. */

@@ -12,6 +12,7 @@ import { HEARTBEAT, SWEEP_FAILED_NODES, UNREGISTER } from './node-scripts.js';
 import type { HeldSession, HeldSessions } from './held-sessions.js';
 import type { RedisConnections } from './redis-connections.js';
 import type { ResolvedRedisClusterBusOptions } from './redis-cluster-bus-options.js';
+import { sessionArgs } from './record-codec.js';
 import { DETACH_SESSION } from './session-scripts.js';
 import { WRITE_BACK_SESSION } from './write-back-scripts.js';
 
@@ -210,17 +211,11 @@ export class NodeHeartbeat {
   async #writeBack(session: HeldSession): Promise<unknown> {
     const { connections, prefix, nodeId } = this.#ctx;
     const { record, unacked, emitted } = session;
-    const rooms = [...session.rooms].flatMap(([room, m]) => [room, m.nicknameKey, m.value]);
+    const rooms = [...session.rooms].flatMap(([room, m]) => [room, m.nicknameKey, m.value, m.roomCap ?? '']);
     return WRITE_BACK_SESSION.run(connections.command, [
       prefix,
       nodeId,
-      record.sessionId,
-      record.peerId,
-      record.resumeSecretHash,
-      record.identity === undefined ? '0' : '1',
-      record.identity ?? '',
-      JSON.stringify(record.rooms),
-      record.lastClientId,
+      ...sessionArgs(record),
       emitted,
       emitted - unacked.length,
       session.localBase ?? emitted,

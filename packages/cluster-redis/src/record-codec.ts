@@ -75,3 +75,19 @@ export function decodeMembers(values: readonly string[]): RoomMember[] {
     .sort((a, b) => a.ordinal - b.ordinal)
     .map((m) => m.member);
 }
+
+/**
+ * A session's durable fields as script arguments, in the order CREATE_SESSION and WRITE_BACK_SESSION take
+ * them: sessionId, peerId, resumeSecretHash, hasIdentity ('1'|'0'), identity, roomsJson, lastClientId.
+ */
+export function sessionArgs(record: SessionRecord): (string | number)[] {
+  return [
+    record.sessionId,
+    record.peerId,
+    record.resumeSecretHash,
+    record.identity === undefined ? '0' : '1',
+    record.identity ?? '',
+    JSON.stringify(record.rooms),
+    record.lastClientId,
+  ];
+}

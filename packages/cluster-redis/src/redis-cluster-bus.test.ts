@@ -1,98 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import type { SequencedServerMessage } from '@switchboard/protocol';
-import type { ClusterBusListener, RoomMember, SessionRecord } from '@switchboard/server';
-import { startRedis, type RedisHandle } from '@switchboard/testing';
+import type { SessionRecord } from '@switchboard/server';
+import {
+  RecordingListener,
+  numberedSignal,
+  roomMember as member,
+  sessionRecord as freshRecord,
+  startRedis,
+  type RedisHandle,
+} from '@switchboard/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisClusterBus } from './index.js';
+import { RedisClusterBus, type RedisClusterBusOptions } from './index.js';
 
 const LIMITS = { maxOutbox: 40, maxPeersPerRoom: 3, graceMs: 60_000 };
 
-/** A listener that records every callback and lets a test await one. */
-class RecordingListener implements ClusterBusListener {
-  readonly delivered = new Map<string, SequencedServerMessage[]>();
-  readonly taken: string[] = [];
-  readonly failures: { nodeId: string; sessionIds: readonly string[] }[] = [];
-  readonly readiness: boolean[] = [];
-  #waiters: (() => void)[] = [];
-
-  onDeliver(sessionId: string, frames: readonly SequencedServerMessage[]): void {
-    this.delivered.set(sessionId, [...(this.delivered.get(sessionId) ?? []), ...frames]);
-    this.#wake();
-  }
-  onSessionTaken(sessionId: string): void {
-    this.taken.push(sessionId);
-    this.#wake();
-  }
-  onNodeFailure(nodeId: string, sessionIds: readonly string[]): void {
-    this.failures.push({ nodeId, sessionIds });
-    this.#wake();
-  }
-  onReadyChange(ready: boolean): void {
-    this.readiness.push(ready);
-    this.#wake();
-  }
-
-  /** Resolve once `predicate` holds, or fail after `timeoutMs`. */
-  async until(predicate: () => boolean, timeoutMs = 8000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('timed out waiting for a bus callback');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  }
-}
-
 function sessionRecord(peerId: string, nodeId: string): SessionRecord {
-  return {
-    sessionId: randomUUID(),
-    peerId,
-    resumeSecretHash: 'ab'.repeat(32),
-    identity: undefined,
-    rooms: [],
-    lastClientId: 0,
-    nodeId,
-    expiresAt: undefined,
-  };
+  return freshRecord(nodeId, { peerId });
 }
 
-function member(record: SessionRecord, nickname: string): RoomMember {
-  return {
-    peerId: record.peerId,
-    sessionId: record.sessionId,
-    metadata: { nickname },
-    nicknameKey: nickname.toLowerCase(),
-    state: 'online',
-  };
-}
-
+/** Metadata that JSON round trips must keep exactly (an empty list, a 16-digit number). */
 function signal(n: number): { type: 'signal'; from: string; data: unknown } {
-  return { type: 'signal', from: 'sender', data: { n, list: [], big: 0.1234567890123456 } };
+  return numberedSignal({ n, list: [], big: 0.1234567890123456 });
 }
 
 describe('RedisClusterBus', () => {
   let redis: RedisHandle;
   const buses: RedisClusterBus[] = [];
 
-  async function node(
-    options: { heartbeatIntervalMs?: number; nodeFailureTimeoutMs?: number } = {},
-  ): Promise<{
-    bus: RedisClusterBus;
-    listener: RecordingListener;
-  }> {
+  /** Start one node; nodes given the same `keyPrefix` form one cluster. */
+  async function startNode(
+    options: RedisClusterBusOptions = {},
+  ): Promise<{ bus: RedisClusterBus; listener: RecordingListener }> {
     const bus = new RedisClusterBus({ url: redis.url, keyPrefix: `t${buses.length}:`, ...options });
     const listener = new RecordingListener();
     buses.push(bus);
@@ -100,34 +38,20 @@ describe('RedisClusterBus', () => {
     return { bus, listener };
   }
 
-  async function startNode(
-    prefix: string,
-    nodeId: string,
-    options: { heartbeatIntervalMs?: number; nodeFailureTimeoutMs?: number },
-  ) {
-    const bus = new RedisClusterBus({ url: redis.url, keyPrefix: prefix, nodeId, ...options });
-    const listener = new RecordingListener();
-    buses.push(bus);
-    await bus.start(listener, LIMITS);
-    return { bus, listener };
-  }
+  const node = (): ReturnType<typeof startNode> => startNode();
 
   /** Several nodes sharing one key prefix: one cluster. */
-  async function cluster(
-    count: number,
-    options: { heartbeatIntervalMs?: number; nodeFailureTimeoutMs?: number } = {},
-  ) {
-    const prefix = `c${randomUUID().slice(0, 8)}:`;
+  async function cluster(count: number): Promise<{ bus: RedisClusterBus; listener: RecordingListener }[]> {
+    const keyPrefix = `c${randomUUID().slice(0, 8)}:`;
     const nodes = [];
-    for (let i = 0; i < count; i += 1) {
-      const bus = new RedisClusterBus({ url: redis.url, keyPrefix: prefix, nodeId: `n${i}`, ...options });
-      const listener = new RecordingListener();
-      buses.push(bus);
-      await bus.start(listener, LIMITS);
-      nodes.push({ bus, listener });
-    }
+    for (let i = 0; i < count; i += 1) nodes.push(await startNode({ keyPrefix, nodeId: `n${i}` }));
     return nodes;
   }
+
+  const failures = (listener: RecordingListener): { nodeId: string; sessionIds: readonly string[] }[] =>
+    listener.events.flatMap((e) =>
+      e.kind === 'node-failure' ? [{ nodeId: e.nodeId, sessionIds: e.sessionIds }] : [],
+    );
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -168,10 +92,11 @@ describe('RedisClusterBus', () => {
     const sends = [];
     for (let n = 1; n <= 30; n += 1) sends.push([a, b, c][n % 3]!.bus.deliver('target', signal(n)));
     await Promise.all(sends);
-    await a!.listener.until(() => (a!.listener.delivered.get(record.sessionId)?.length ?? 0) >= 30);
-    const seqs = a!.listener.delivered.get(record.sessionId)!.map((f) => f.seq);
+    await a!.listener.until(() => a!.listener.delivered(record.sessionId).length >= 30);
+    const seqs = a!.listener.delivered(record.sessionId).map((f) => f.seq);
     expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(b!.listener.delivered.size + c!.listener.delivered.size).toBe(0);
+    expect(b!.listener.events.some((e) => e.kind === 'deliver')).toBe(false);
+    expect(c!.listener.events.some((e) => e.kind === 'deliver')).toBe(false);
   });
 
   it('moves a session to the node that attaches it and tells the old holder', async () => {
@@ -181,13 +106,11 @@ describe('RedisClusterBus', () => {
     await a!.bus.deliver('mover', signal(1));
     const before = await b!.bus.attachSession(record.sessionId);
     expect(before?.nodeId).toBe(a!.bus.nodeId);
-    await a!.listener.until(() => a!.listener.taken.includes(record.sessionId));
+    await a!.listener.next((e) => e.kind === 'taken' && e.sessionId === record.sessionId);
     await a!.bus.detachSession(record.sessionId, Date.now() + 1000);
     expect((await b!.bus.getSession(record.sessionId))?.nodeId).toBe(b!.bus.nodeId);
     await a!.bus.deliver('mover', signal(2));
-    await b!.listener.until(
-      () => b!.listener.delivered.get(record.sessionId)?.some((f) => f.seq === 2) === true,
-    );
+    await b!.listener.until(() => b!.listener.delivered(record.sessionId).some((f) => f.seq === 2));
   });
 
   it('keeps nicknames unique and capacity across nodes, and rosters in join order', async () => {
@@ -241,9 +164,16 @@ describe('RedisClusterBus', () => {
   it('declares a silent node failed on exactly one survivor, marking its sessions and members', async () => {
     const prefix = `f${randomUUID().slice(0, 8)}:`;
     const fast = { heartbeatIntervalMs: 200, nodeFailureTimeoutMs: 600 };
-    const [a, b] = await Promise.all([0, 1].map((i) => startNode(prefix, `n${i}`, fast)));
+    const [a, b] = await Promise.all(
+      [0, 1].map((i) => startNode({ keyPrefix: prefix, nodeId: `n${i}`, ...fast })),
+    );
     // n2 heartbeats only every 30 s: once its liveness key is gone it looks exactly like a crashed node.
-    const c = await startNode(prefix, 'n2', { heartbeatIntervalMs: 30_000, nodeFailureTimeoutMs: 60_000 });
+    const c = await startNode({
+      keyPrefix: prefix,
+      nodeId: 'n2',
+      heartbeatIntervalMs: 30_000,
+      nodeFailureTimeoutMs: 60_000,
+    });
     const record = sessionRecord('orphan', 'n2');
     await c.bus.createSession(record);
     await c.bus.joinRoom('lobby', member(record, 'Orphan'));
@@ -251,9 +181,9 @@ describe('RedisClusterBus', () => {
     const raw = new Redis(redis.url);
     await raw.del(`${prefix}alive:n2`);
     raw.disconnect();
-    const anyFailure = (): boolean => a!.listener.failures.length + b!.listener.failures.length > 0;
+    const anyFailure = (): boolean => failures(a!.listener).length + failures(b!.listener).length > 0;
     await Promise.race([a!.listener.until(anyFailure), b!.listener.until(anyFailure)]);
-    expect([...a!.listener.failures, ...b!.listener.failures]).toEqual([
+    expect([...failures(a!.listener), ...failures(b!.listener)]).toEqual([
       { nodeId: 'n2', sessionIds: [record.sessionId] },
     ]);
     expect(await a!.bus.getSession(record.sessionId)).toMatchObject({

@@ -6,8 +6,11 @@
  * - Durable before acknowledged: `deliver()` is one Lua script that stamps the seq, appends to the target's
  *   outbox list and PUBLISHes once, to the holder's own channel only (no fan-out to every node, unlike
  *   socket.io's adapter, platforms.md §4.1). Any node can read the outbox back on resume.
+ *   Delivery lives in redis-delivery.ts; a DELIVER whose reply a dropped connection lost is run again once
+ *   Redis is back, idempotently by request id (ADR 0009).
  * - In-order wake-ups: `HeldSessions` re-orders and gap-fills what reaches this node (held-sessions.ts).
- * - Atomic rooms: each room change is one script checking nickname and capacity (room-scripts.ts).
+ * - Atomic rooms: each room change is one script checking nickname, capacity and the room's cap
+ *   (room-scripts.ts, ADR 0006).
  * - Node failure: heartbeats with a TTL on Redis's clock; one script claims each dead node, detaches its
  *   sessions with `failedNodeId` set, and this node alone calls `onNodeFailure` (node-scripts.ts).
  * - Redis outage: the bus goes not-ready. Sessions held here keep working: their frames are sequenced on
@@ -24,14 +27,15 @@ import type {
   DeliverOrigin,
   DeliverPrecondition,
   DeliverResult,
+  JoinRoomOptions,
   JoinRoomResult,
+  MemberPatch,
   RoomMember,
   SessionRecord,
   UpdateMemberResult,
 } from '@switchboard/server';
 import type { Redis } from 'ioredis';
-import { ACK_OUTBOX, DELIVER, READ_OUTBOX } from './delivery-scripts.js';
-import { HeldSessions, entryOf, type OutboxEntry } from './held-sessions.js';
+import { HeldSessions } from './held-sessions.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
 import { OutageFallback } from './outage-fallback.js';
 import { ReadinessGate, type BusRoute } from './readiness-gate.js';
@@ -41,14 +45,9 @@ import {
   type RedisClusterBusOptions,
   type ResolvedRedisClusterBusOptions,
 } from './redis-cluster-bus-options.js';
+import { RedisDelivery } from './redis-delivery.js';
 import { RedisRooms } from './redis-rooms.js';
 import { RedisSessions } from './redis-sessions.js';
-import { SESSION_OF_PEER } from './session-scripts.js';
-
-// Shared, immutable failure results: the relay's hot path allocates none.
-const PEER_NOT_FOUND: DeliverResult = { ok: false, code: 'PEER_NOT_FOUND' };
-const SIGNAL_FORBIDDEN: DeliverResult = { ok: false, code: 'SIGNAL_FORBIDDEN' };
-const OUTBOX_FULL: DeliverResult = { ok: false, code: 'OUTBOX_FULL' };
 
 /**
  * A `ClusterBus` on Redis, for running several Switchboard nodes behind one address.
@@ -69,6 +68,7 @@ export class RedisClusterBus implements ClusterBus {
   readonly #gate: ReadinessGate;
   readonly #rooms: RedisRooms;
   readonly #sessions: RedisSessions;
+  readonly #delivery: RedisDelivery;
   #listener: ClusterBusListener | undefined;
   #limits: ClusterBusLimits | undefined;
   #connections: RedisConnections | undefined;
@@ -80,7 +80,7 @@ export class RedisClusterBus implements ClusterBus {
     this.#prefix = this.#options.keyPrefix;
     this.#held = new HeldSessions(
       (sessionId, frames) => this.#listener?.onDeliver(sessionId, frames),
-      (sessionId, afterSeq) => this.#readEntries(sessionId, afterSeq),
+      (sessionId, afterSeq) => this.#delivery.readEntries(sessionId, afterSeq),
       this.#options.logger,
     );
     this.#fallback = new OutageFallback(this.#held, this.nodeId);
@@ -92,6 +92,16 @@ export class RedisClusterBus implements ClusterBus {
       held: this.#held,
       fallback: this.#fallback,
       route: (sessionId) => this.#route(sessionId),
+      redis: () => this.#redis(),
+    });
+    this.#delivery = new RedisDelivery({
+      prefix: this.#prefix,
+      nodeId: this.nodeId,
+      held: this.#held,
+      fallback: this.#fallback,
+      listener: () => this.#listener,
+      maxOutbox: () => this.#limitsOrThrow().maxOutbox,
+      route: (canRunOffline) => this.#gate.route(canRunOffline),
       redis: () => this.#redis(),
     });
     this.#rooms = new RedisRooms({
@@ -116,7 +126,7 @@ export class RedisClusterBus implements ClusterBus {
       `${this.#prefix}node:${this.nodeId}`,
       this.#options.logger,
       {
-        onMessage: (message) => this.#onMessage(message),
+        onMessage: (message) => this.#delivery.onMessage(message),
         onChange: () => {
           this.#heartbeat?.onConnectionChange();
           this.#gate.onConnectionChange();
@@ -202,89 +212,38 @@ export class RedisClusterBus implements ClusterBus {
 
   // ---- delivery ----
 
-  async sessionOfPeer(peerId: string): Promise<string | undefined> {
-    if ((await this.#gate.route(true)) === 'offline') return this.#fallback.sessionOfPeer(peerId);
-    const redis = await this.#redis();
-    const sessionId = (await SESSION_OF_PEER.run(redis, [this.#prefix, peerId, Date.now()])) as string | null;
-    return sessionId ?? undefined;
+  sessionOfPeer(peerId: string): Promise<string | undefined> {
+    return this.#delivery.sessionOfPeer(peerId);
   }
 
-  async deliver(
+  deliver(
     peerId: string,
     frame: UnsequencedServerMessage,
     origin?: DeliverOrigin,
     precondition?: DeliverPrecondition,
   ): Promise<DeliverResult> {
-    const { maxOutbox } = this.#limitsOrThrow();
-    if ((await this.#gate.route(true)) === 'offline')
-      return this.#fallback.deliver(peerId, frame, origin, precondition, maxOutbox);
-    const redis = await this.#redis();
-    // Serialised once here; the script prepends `{"seq":N,` so Redis never parses the payload.
-    const body = JSON.stringify(frame).slice(1);
-    const reply = (await DELIVER.run(redis, [
-      this.#prefix,
-      peerId,
-      body,
-      maxOutbox,
-      this.nodeId,
-      Date.now(),
-      origin?.sessionId ?? '',
-      origin?.requestId ?? 0,
-      precondition?.requireSharedRoomWith === undefined ? '0' : '1',
-      ...(precondition?.requireSharedRoomWith ?? []),
-    ])) as [number, string?, string?];
-    const [seq, sessionId = '', holder = ''] = reply;
-    if (seq <= 0) return seq === 0 ? PEER_NOT_FOUND : seq === -1 ? OUTBOX_FULL : SIGNAL_FORBIDDEN;
-    const sender = origin === undefined ? undefined : this.#held.get(origin.sessionId);
-    if (sender !== undefined && origin !== undefined && origin.requestId > sender.record.lastClientId) {
-      sender.record = { ...sender.record, lastClientId: origin.requestId };
-    }
-    if (holder === this.nodeId) {
-      const stamped = { ...frame, seq };
-      this.#held.accept(sessionId, [{ seq, json: `{"seq":${seq},${body}`, frame: stamped }]);
-    }
-    return { ok: true, seq };
+    return this.#delivery.deliver(peerId, frame, origin, precondition);
   }
 
   async readOutbox(sessionId: string, afterSeq: number): Promise<readonly SequencedServerMessage[]> {
-    const entries =
-      (await this.#route(sessionId)) === 'offline'
-        ? this.#fallback.readOutbox(sessionId, afterSeq)
-        : await this.#readEntries(sessionId, afterSeq);
-    // Whatever the server reads it may push; `HeldSessions` must know of it (its invariant on `emitted`).
-    this.#held.accept(sessionId, entries);
-    return entries.map((entry) => entry.frame);
+    return this.#delivery.readOutbox(sessionId, afterSeq, await this.#route(sessionId));
   }
 
   async ackOutbox(sessionId: string, seq: number): Promise<void> {
-    if ((await this.#route(sessionId)) === 'offline') {
-      this.#fallback.ackOutbox(sessionId, seq);
-      return;
-    }
-    const redis = await this.#redis();
-    this.#held.ack(sessionId, seq);
-    await ACK_OUTBOX.run(redis, [this.#prefix, sessionId, Math.floor(seq)]);
+    await this.#delivery.ackOutbox(sessionId, seq, await this.#route(sessionId));
   }
 
   // ---- rooms and presence ----
 
-  joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult> {
-    return this.#rooms.join(room, member);
+  joinRoom(room: string, member: RoomMember, options?: JoinRoomOptions): Promise<JoinRoomResult> {
+    return this.#rooms.join(room, member, options);
   }
 
   leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined> {
     return this.#rooms.leave(room, peerId);
   }
 
-  updateMember(
-    room: string,
-    peerId: string,
-    patch: {
-      readonly metadata?: RoomMember['metadata'];
-      readonly nicknameKey?: string;
-      readonly state?: RoomMember['state'];
-    },
-  ): Promise<UpdateMemberResult> {
+  updateMember(room: string, peerId: string, patch: MemberPatch): Promise<UpdateMemberResult> {
     return this.#rooms.update(room, peerId, patch);
   }
 
@@ -293,28 +252,6 @@ export class RedisClusterBus implements ClusterBus {
   }
 
   // ---- internals ----
-
-  #onMessage(message: string): void {
-    if (message.startsWith('D')) {
-      const newline = message.indexOf('\n');
-      this.#held.accept(message.slice(1, newline), [entryOf(message.slice(newline + 1))]);
-    } else if (message.startsWith('T')) {
-      const sessionId = message.slice(1);
-      if (this.#held.get(sessionId) === undefined) return;
-      this.#held.release(sessionId);
-      this.#listener?.onSessionTaken(sessionId);
-    }
-  }
-
-  async #readEntries(sessionId: string, afterSeq: number): Promise<OutboxEntry[]> {
-    const redis = await this.#redis();
-    const frames = (await READ_OUTBOX.run(redis, [
-      this.#prefix,
-      sessionId,
-      Math.floor(afterSeq),
-    ])) as string[];
-    return frames.map(entryOf);
-  }
 
   #limitsOrThrow(): ClusterBusLimits {
     if (this.#limits === undefined) throw new Error('RedisClusterBus is not started: call start() first.');

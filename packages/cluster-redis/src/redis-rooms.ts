@@ -7,7 +7,13 @@
  * uniqueness and capacity are cluster-wide decisions: during an outage they wait for it (up to
  * `outageWaitMs`) and then fail, and the rooms stay as they were.
  */
-import type { JoinRoomResult, RoomMember, UpdateMemberResult } from '@switchboard/server';
+import type {
+  JoinRoomOptions,
+  JoinRoomResult,
+  MemberPatch,
+  RoomMember,
+  UpdateMemberResult,
+} from '@switchboard/server';
 import type { Redis } from 'ioredis';
 import type { HeldSessions } from './held-sessions.js';
 import { decodeMember, decodeMembers, encodeMemberJson, stateChar } from './record-codec.js';
@@ -31,8 +37,9 @@ export class RedisRooms {
     this.#ctx = context;
   }
 
-  async join(room: string, member: RoomMember): Promise<JoinRoomResult> {
+  async join(room: string, member: RoomMember, options: JoinRoomOptions = {}): Promise<JoinRoomResult> {
     const { prefix, held } = this.#ctx;
+    const maxMembers = this.#ctx.maxPeersPerRoom();
     const reply = (await JOIN_ROOM.run(await this.#ctx.redis(), [
       prefix,
       room,
@@ -40,12 +47,15 @@ export class RedisRooms {
       member.nicknameKey,
       encodeMemberJson(member),
       stateChar(member.state),
-      this.#ctx.maxPeersPerRoom(),
+      maxMembers,
+      options.maxPeers ?? '',
+      options.joinerMaxPeers ?? '',
     ])) as string[];
-    const [status, stored = '', ...others] = reply;
+    const [status, stored = '', cap = '', ...others] = reply;
     if (status === 'NICKNAME_TAKEN' || status === 'ROOM_FULL') return { ok: false, code: status };
-    held.get(member.sessionId)?.rooms.set(room, { nicknameKey: member.nicknameKey, value: stored });
-    return { ok: true, members: decodeMembers(others) };
+    const roomCap = cap === '' ? undefined : Number(cap);
+    held.get(member.sessionId)?.rooms.set(room, { nicknameKey: member.nicknameKey, value: stored, roomCap });
+    return { ok: true, members: decodeMembers(others), maxPeers: Math.min(maxMembers, roomCap ?? Infinity) };
   }
 
   async leave(room: string, peerId: string): Promise<RoomMember | undefined> {
@@ -57,15 +67,7 @@ export class RedisRooms {
     return member;
   }
 
-  async update(
-    room: string,
-    peerId: string,
-    patch: {
-      readonly metadata?: RoomMember['metadata'];
-      readonly nicknameKey?: string;
-      readonly state?: RoomMember['state'];
-    },
-  ): Promise<UpdateMemberResult> {
+  async update(room: string, peerId: string, patch: MemberPatch): Promise<UpdateMemberResult> {
     const { prefix, held } = this.#ctx;
     const reply = (await UPDATE_MEMBER.run(await this.#ctx.redis(), [
       prefix,
@@ -78,7 +80,8 @@ export class RedisRooms {
     const [status, value = ''] = reply;
     if (status === 'NOT_IN_ROOM' || status === 'NICKNAME_TAKEN') return { ok: false, code: status };
     const { member } = decodeMember(value);
-    held.get(member.sessionId)?.rooms.set(room, { nicknameKey: member.nicknameKey, value });
+    const rooms = held.get(member.sessionId)?.rooms;
+    rooms?.set(room, { nicknameKey: member.nicknameKey, value, roomCap: rooms.get(room)?.roomCap });
     return { ok: true, member };
   }
 

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { HeldMembership, HeldSessions } from './held-sessions.js';
 import type { OutageFallback } from './outage-fallback.js';
 import type { BusRoute } from './readiness-gate.js';
-import { decodeMember, decodeSession, fieldsOf } from './record-codec.js';
+import { decodeMember, decodeSession, fieldsOf, sessionArgs } from './record-codec.js';
 import type { ResolvedRedisClusterBusOptions } from './redis-cluster-bus-options.js';
 import {
   ATTACH_SESSION,
@@ -56,17 +56,7 @@ export class RedisSessions {
     const redis = await this.#ctx.redis();
     // Held first: no frame can be addressed to a peer nobody knows yet, so nothing arrives too early.
     this.#ctx.held.hold({ ...withoutFailure(record), nodeId: this.#ctx.nodeId, expiresAt: undefined }, 0);
-    await CREATE_SESSION.run(redis, [
-      this.#ctx.prefix,
-      record.sessionId,
-      record.peerId,
-      record.resumeSecretHash,
-      record.identity === undefined ? '0' : '1',
-      record.identity ?? '',
-      JSON.stringify(record.rooms),
-      record.lastClientId,
-      this.#ctx.nodeId,
-    ]);
+    await CREATE_SESSION.run(redis, [this.#ctx.prefix, ...sessionArgs(record), this.#ctx.nodeId]);
   }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
@@ -88,14 +78,20 @@ export class RedisSessions {
       sessionId,
       this.#ctx.nodeId,
       Date.now(),
-    ])) as [string[], string[]] | null;
+    ])) as [string[], string[], string[]] | null;
     if (reply === null) return undefined;
-    const fields = fieldsOf(reply[0]);
+    const [flatRecord, flatRooms, caps] = reply;
+    const fields = fieldsOf(flatRecord);
     const before = decodeSession(fields);
     const rooms = new Map<string, HeldMembership>();
-    for (let i = 0; i + 1 < reply[1].length; i += 2) {
-      const value = reply[1][i + 1] ?? '';
-      rooms.set(reply[1][i] ?? '', { nicknameKey: decodeMember(value).member.nicknameKey, value });
+    for (let i = 0; i + 1 < flatRooms.length; i += 2) {
+      const value = flatRooms[i + 1] ?? '';
+      const cap = caps[i / 2] ?? '';
+      rooms.set(flatRooms[i] ?? '', {
+        nicknameKey: decodeMember(value).member.nicknameKey,
+        value,
+        roomCap: cap === '' ? undefined : Number(cap),
+      });
     }
     const record = { ...withoutFailure(before), nodeId: this.#ctx.nodeId, expiresAt: undefined };
     // Held from the acknowledged seq, so the read-back below mirrors every unacknowledged frame: an outage

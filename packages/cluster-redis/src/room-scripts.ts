@@ -1,8 +1,9 @@
 /**
  * Lua scripts for rooms. A room is `P room:<room>` (hash peerId → member value) plus
- * `P room-nicks:<room>` (hash nicknameKey → peerId). Each script checks and changes both in one atomic step,
- * so two nodes admitting "Ada" and "ADA" at the same instant cannot both win, and capacity holds across
- * the cluster (LiveKit #4316: room decisions must be cluster-wide, platforms.md §6.1 item 9).
+ * `P room-nicks:<room>` (hash nicknameKey → peerId) and, when its creator asked for one, `P room-cap:<room>`
+ * (its cap, ADR 0006). Each script checks and changes them in one atomic step, so two nodes admitting "Ada"
+ * and "ADA" at the same instant cannot both win, and capacity holds across the cluster (LiveKit #4316:
+ * room decisions must be cluster-wide, platforms.md §6.1 item 9).
  *
  * Member value: `<state><ordinal>:<json>` (see lua-prelude.ts); the ordinal keeps rosters in join order.
  */
@@ -17,18 +18,31 @@ end
 `;
 
 /**
- * ARGV: P, room, peerId, nicknameKey, memberJson, state ('o'|'r'), maxMembers.
- * Returns {'NICKNAME_TAKEN'} | {'ROOM_FULL'} | {'OK', storedValue, otherMemberValue...}. A peer already in
- * the room is replaced in place (it keeps its ordinal).
+ * ARGV: P, room, peerId, nicknameKey, memberJson, state ('o'|'r'), maxMembers, maxPeers|'',
+ * joinerMaxPeers|'' (see `JoinRoomOptions`). Returns {'NICKNAME_TAKEN'} | {'ROOM_FULL'} |
+ * {'OK', storedValue, roomCap|'', otherMemberValue...}. A peer already in the room is replaced in place (it
+ * keeps its ordinal) and never refused for capacity. The join that creates the room sets (or clears) its cap.
  */
 export const JOIN_ROOM = new RedisScript(`${LUA_NICK_OF}
 local P, room, pid, nk = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local rk, nkk = P .. 'room:' .. room, P .. 'room-nicks:' .. room
+local rk, nkk, ck = P .. 'room:' .. room, P .. 'room-nicks:' .. room, P .. 'room-cap:' .. room
 local owner = redis.call('HGET', nkk, nk)
 if owner and owner ~= pid then return {'NICKNAME_TAKEN'} end
 local existing = redis.call('HGET', rk, pid)
-if (not existing) and redis.call('HLEN', rk) >= tonumber(ARGV[7]) then return {'ROOM_FULL'} end
-local out = {'OK', ''}
+local n = redis.call('HLEN', rk)
+local cap = ARGV[8]
+if n > 0 then cap = redis.call('GET', ck) or '' end
+if not existing then
+  local limit = tonumber(ARGV[7])
+  for _, c in ipairs({cap, ARGV[8], ARGV[9]}) do
+    if c ~= '' then limit = math.min(limit, tonumber(c)) end
+  end
+  if n >= limit then return {'ROOM_FULL'} end
+end
+if n == 0 then
+  if cap == '' then redis.call('DEL', ck) else redis.call('SET', ck, cap) end
+end
+local out = {'OK', '', cap}
 local all = redis.call('HGETALL', rk)
 for i = 1, #all, 2 do
   if all[i] ~= pid then out[#out + 1] = all[i + 1] end
@@ -56,6 +70,7 @@ if not v then return false end
 redis.call('HDEL', rk, pid)
 local nk = nickOf(v)
 if redis.call('HGET', nkk, nk) == pid then redis.call('HDEL', nkk, nk) end
+if redis.call('HLEN', rk) == 0 then redis.call('DEL', P .. 'room-cap:' .. room) end
 return v
 `);
 

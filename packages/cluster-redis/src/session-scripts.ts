@@ -26,7 +26,8 @@ return 1
 
 /**
  * ARGV: P, sid, nodeId, now. Returns false when unknown, claimed or expired; else {hash-before, {room,
- * member value, ...}}. Tells the previous holder (one PUBLISH to its channel) and marks members online.
+ * member value, ...}, {room cap|'', ...}}. Tells the previous holder (one PUBLISH to its channel) and marks
+ * members online.
  */
 export const ATTACH_SESSION = new RedisScript(`${LUA_SET_STATE}
 local P, sid, self, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -48,7 +49,10 @@ redis.call('PERSIST', sk)
 redis.call('PERSIST', P .. 'outbox:' .. sid)
 redis.call('PERSIST', P .. 'peer:' .. f[1])
 redis.call('SADD', P .. 'node-sessions:' .. self, sid)
-return {rec, setState(P, f[4], f[1], 'o')}
+local rooms = setState(P, f[4], f[1], 'o')
+local caps = {}
+for i = 1, #rooms, 2 do caps[#caps + 1] = redis.call('GET', P .. 'room-cap:' .. rooms[i]) or '' end
+return {rec, rooms, caps}
 `);
 
 /**

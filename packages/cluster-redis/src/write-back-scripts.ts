@@ -19,7 +19,7 @@ import { RedisScript } from './redis-script.js';
 
 /**
  * ARGV: P, nodeId, sid, pid, sec, hasIdentity, identity, roomsJson, lastClientId, top, ack, base, nFrames,
- * frames (seqs ack+1 .. top)..., then {room, nicknameKey, memberValue}... `top` is the highest seq this node
+ * frames (seqs ack+1 .. top)..., then {room, nicknameKey, memberValue, roomCap|''}... `top` is the highest seq this node
  * emitted, `ack` the highest the client acknowledged, `base` the seq local frames follow (`top` when none).
  * Returns 'held' when Redis has the session here (local frames now spliced in), 'restored' when it was
  * re-created, 'lost' when another node holds it or it is gone (a failure sweep detached it during the
@@ -40,14 +40,17 @@ if redis.call('EXISTS', sk) == 0 then
   redis.call('DEL', ok)
   for i = 14, 13 + n do redis.call('RPUSH', ok, ARGV[i]) end
   local i = 14 + n
-  while i + 2 <= #ARGV do
+  while i + 3 <= #ARGV do
     local rk, nk = P .. 'room:' .. ARGV[i], P .. 'room-nicks:' .. ARGV[i]
     local owner = redis.call('HGET', nk, ARGV[i + 1])
     if (not owner) or owner == pid then
+      if redis.call('HLEN', rk) == 0 and ARGV[i + 3] ~= '' then
+        redis.call('SET', P .. 'room-cap:' .. ARGV[i], ARGV[i + 3])
+      end
       redis.call('HSET', rk, pid, ARGV[i + 2])
       redis.call('HSET', nk, ARGV[i + 1], pid)
     end
-    i = i + 3
+    i = i + 4
   end
   return 'restored'
 end

@@ -5,6 +5,7 @@
 import { SignalingClient, type WebSocketConstructor } from '@switchboard/client';
 import type { LeftReason } from '@switchboard/protocol';
 import { WebSocket } from 'ws';
+import { ConditionWaiter } from './condition-waiter.js';
 
 /** Where a client's next connection goes; the test changes it to fail a client over. */
 export interface Route {
@@ -42,12 +43,8 @@ export async function connectClient(url: string, requestTimeoutMs = 30_000): Pro
   const client = new SignalingClient({ url, WebSocket: routedWebSocket(route), requestTimeoutMs });
   const signals: Received[] = [];
   const left: RecordingClient['left'] = [];
-  let wake: (() => void)[] = [];
-  const notify = (): void => {
-    const waiting = wake;
-    wake = [];
-    for (const w of waiting) w();
-  };
+  const waiter = new ConditionWaiter();
+  const notify = (): void => waiter.wake();
   client.on('signal', (from, data) => {
     signals.push({ from, data });
     notify();
@@ -63,19 +60,6 @@ export async function connectClient(url: string, requestTimeoutMs = 30_000): Pro
     route,
     signals,
     left,
-    async until(predicate, timeoutMs = 15_000, what = 'condition') {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new Error(`timed out waiting for ${what}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, remaining);
-          wake.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
+    until: (predicate, timeoutMs = 15_000, what = 'condition') => waiter.until(predicate, timeoutMs, what),
   };
 }

@@ -4,9 +4,10 @@
  * is counted: none lost, none duplicated. Peers that resumed are never announced as left; a peer that never
  * comes back is announced as left with reason node-failure within 7 s of the crash.
  */
-import { startClusterNodes, startRedis, type ClusterNode, type RedisHandle } from '@switchboard/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterNode } from '@switchboard/testing';
+import { describe, expect, it } from 'vitest';
 import { connectClient, type RecordingClient } from './cluster-client.js';
+import { useRedisCluster } from './redis-cluster-suite.js';
 
 const PER_STREAM = 60;
 const GRACE_MS = 1500;
@@ -17,26 +18,13 @@ interface Mark {
 }
 
 describe('a node crash in a 3-node cluster', () => {
-  let redis: RedisHandle;
-  let nodes: ClusterNode[] = [];
-  const clients: RecordingClient[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    nodes = await startClusterNodes({
-      redisUrl: redis.url,
-      args: ['--grace-ms', String(GRACE_MS), '--rate', '1000', '--burst', '1000'],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.client.close()));
-    await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
-    await redis.stop();
+  const suite = useRedisCluster({
+    args: ['--grace-ms', String(GRACE_MS), '--rate', '1000', '--burst', '1000'],
   });
+  const { clients } = suite;
 
   it('loses and duplicates no signal, and announces only the peer that never returns', async () => {
-    const [a, b, victim] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+    const [a, b, victim] = suite.nodes as [ClusterNode, ClusterNode, ClusterNode];
     // Two peers on each survivor, two on the victim that will resume elsewhere, one on the victim that will not.
     const survivors = [
       await connectClient(a.url),

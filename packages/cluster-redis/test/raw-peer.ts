@@ -4,6 +4,7 @@
  */
 import { PROTOCOL_VERSION, type ServerMessage, type WelcomeMessage } from '@switchboard/protocol';
 import { RawClient } from '@switchboard/testing';
+import { ConditionWaiter } from './condition-waiter.js';
 
 /** A signal as received, with its seq. */
 export interface SeenSignal {
@@ -21,7 +22,7 @@ export class RawPeer {
   readonly welcome: WelcomeMessage;
   readonly signals: SeenSignal[] = [];
   #acked = 0;
-  #wake: (() => void)[] = [];
+  readonly #waiter = new ConditionWaiter();
 
   private constructor(client: RawClient, welcome: WelcomeMessage) {
     this.client = client;
@@ -82,26 +83,13 @@ export class RawPeer {
   }
 
   /** Resolve when `predicate` holds, checking after every frame; reject after `timeoutMs`. */
-  async until(predicate: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  until(predicate: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+    return this.#waiter.until(predicate, timeoutMs, what);
   }
 
   #onFrame(frame: ServerMessage): void {
     if (frame.type === 'ack') this.#acked = Math.max(this.#acked, frame.id);
     if (frame.type === 'signal') this.signals.push({ seq: frame.seq, from: frame.from, data: frame.data });
-    const waiting = this.#wake;
-    this.#wake = [];
-    for (const wake of waiting) wake();
+    this.#waiter.wake();
   }
 }

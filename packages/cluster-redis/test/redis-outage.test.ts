@@ -9,10 +9,11 @@
  * again, and a resume on another node replays the outage-time frames at the seqs the client saw.
  */
 import type { ServerMessage } from '@switchboard/protocol';
-import { startClusterNodes, startRedis, type ClusterNode, type RedisHandle } from '@switchboard/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterNode } from '@switchboard/testing';
+import { describe, expect, it } from 'vitest';
 import { RawPeer, type SeenSignal } from './raw-peer.js';
 import { isReady, waitReadiness } from './readiness.js';
+import { useRedisCluster } from './redis-cluster-suite.js';
 
 /** A numbered signal of one stream. */
 interface Mark {
@@ -33,22 +34,12 @@ function marks(signals: readonly SeenSignal[], stream: string): number[] {
 }
 
 describe('a Redis outage under a 3-node cluster', () => {
-  let redis: RedisHandle;
-  let nodes: ClusterNode[] = [];
+  const suite = useRedisCluster({ args: ['--rate', '1000', '--burst', '1000'] });
   const peers: RawPeer[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    nodes = await startClusterNodes({ redisUrl: redis.url, args: ['--rate', '1000', '--burst', '1000'] });
-  }, 90_000);
-
-  afterAll(async () => {
-    await Promise.all(peers.map((p) => p.client.destroy()));
-    await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
-    await redis.stop();
-  });
+  suite.onTeardown(() => Promise.all(peers.map((p) => p.client.destroy())));
 
   it('keeps two peers on one node talking through the outage, and hands their frames back to Redis', async () => {
+    const { nodes, redis } = suite;
     const [home, other] = nodes as [ClusterNode, ClusterNode, ClusterNode];
     const alice = await RawPeer.hello(home.url);
     const bob = await RawPeer.hello(home.url);
@@ -62,9 +53,10 @@ describe('a Redis outage under a 3-node cluster', () => {
     const sent = new Map<string, number>();
     const failedInFlight: string[] = [];
     /**
-     * Signals `from` -> `to` until the outage is over. The one request in flight when Redis dies may be
-     * answered INTERNAL_ERROR (its script may have run, and the reply died with Redis): like an app, the
-     * pump sends it again, once per stream. Unanswered requests are sent again with their id (deduped).
+     * Signals `from` -> `to` until the outage is over. The one request in flight when Redis dies waits up
+     * to `outageWaitMs` for Redis to run it again (ADR 0009); past that it is answered INTERNAL_ERROR and,
+     * like an app, the pump sends it again, once per stream. Unanswered requests are sent again with their
+     * id (deduped).
      */
     const pump = async (from: RawPeer, to: RawPeer, stream: string): Promise<void> => {
       for (let n = 1; n <= MAX_PER_STREAM && !isOutageOver; n += 1) {

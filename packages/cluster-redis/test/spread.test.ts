@@ -4,32 +4,17 @@
  * frame, to the target's node only.
  */
 import { SwitchboardError } from '@switchboard/client';
-import { startClusterNodes, startRedis, type ClusterNode, type RedisHandle } from '@switchboard/testing';
+import type { ClusterNode } from '@switchboard/testing';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type RecordingClient } from './cluster-client.js';
+import { describe, expect, it } from 'vitest';
+import { connectClient } from './cluster-client.js';
+import { useRedisCluster } from './redis-cluster-suite.js';
 
 describe('a 3-node cluster on Redis', () => {
-  let redis: RedisHandle;
-  let nodes: ClusterNode[] = [];
-  const clients: RecordingClient[] = [];
+  const suite = useRedisCluster({ lobbyClients: 6 });
+  const { clients } = suite;
   /** Which node each client is on, by index. */
-  const nodeOf = (i: number): ClusterNode => nodes[i % 3]!;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    nodes = await startClusterNodes({ redisUrl: redis.url });
-    for (let i = 0; i < 6; i += 1) clients.push(await connectClient(nodeOf(i).url));
-    // One after another: concurrent joins on different nodes can put a member's peer-joined ahead of the
-    // joiner's own roster, a server-side Presence race reported separately (not a bus property).
-    for (const [i, c] of clients.entries()) await c.client.join('lobby', { nickname: `peer${i}` });
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.client.close()));
-    await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
-    await redis.stop();
-  });
+  const nodeOf = (i: number): ClusterNode => suite.nodes[i % 3]!;
 
   it('shows every peer the same roster, whichever node it is on', async () => {
     for (const [i, c] of clients.entries()) {
@@ -54,7 +39,7 @@ describe('a 3-node cluster on Redis', () => {
   });
 
   it('relays signals both ways between every pair of nodes, each exactly once, with one PUBLISH to the target node', async () => {
-    const watcher = new Redis(redis.url);
+    const watcher = new Redis(suite.redis.url);
     const published = new Map<string, string[]>();
     watcher.on('pmessage', (_pattern: string, channel: string, message: string) => {
       if (message.includes('"relay-test"'))
@@ -87,7 +72,7 @@ describe('a 3-node cluster on Redis', () => {
     const crossNode = clients
       .flatMap((_, i) => clients.map((__, j) => [i, j] as const))
       .filter(([i, j]) => i !== j && i % 3 !== j % 3);
-    for (const [n, node] of nodes.entries()) {
+    for (const [n, node] of suite.nodes.entries()) {
       const expected = crossNode.filter(([, j]) => j % 3 === n).length;
       expect(published.get(`sb:node:${node.nodeId}`) ?? []).toHaveLength(expected);
     }
@@ -113,6 +98,21 @@ describe('a 3-node cluster on Redis', () => {
     for (const o of outcomes) {
       if (o.status === 'rejected') expect((o.reason as SwitchboardError).code).toBe('NICKNAME_TAKEN');
     }
+  });
+
+  it('admits exactly 6 of 9 SDK clients racing on three nodes into a room capped at 6 (ADR 0006)', async () => {
+    const racers = await Promise.all(Array.from({ length: 9 }, (_, i) => connectClient(nodeOf(i).url)));
+    clients.push(...racers);
+    const outcomes = await Promise.allSettled(
+      racers.map((r, i) => r.client.join('group', { nickname: `racer${i}` }, { maxPeers: 6 })),
+    );
+    const admitted = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    expect(admitted).toHaveLength(6);
+    expect(admitted.every((snapshot) => snapshot.maxPeers === 6)).toBe(true);
+    expect(
+      outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as SwitchboardError).code] : [])),
+    ).toEqual(['ROOM_FULL', 'ROOM_FULL', 'ROOM_FULL']);
+    for (const r of racers) await r.client.close();
   });
 
   it('tells every node when a peer leaves', async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fuzzFrame, garbageFrame, mutatedFrame, validClientMessage } from '@switchboard/testing';
 import { decodeClientMessage, DEFAULT_MAX_FRAME_BYTES } from './decode-client-message.js';
 import { ERROR_CODES, isErrorCode } from './error-codes.js';
+import { RawJson } from './raw-json.js';
 
 /** Codes the decoder itself may produce: a fixed, documented subset. */
 const DECODER_CODES = new Set(['INVALID_JSON', 'INVALID_FRAME', 'UNKNOWN_TYPE', 'FRAME_TOO_LARGE']);
@@ -25,8 +26,12 @@ describe('decodeClientMessage under fuzzing', () => {
         expect(result.ok).toBe(true);
         if (result.ok) expect(result.message).toEqual(JSON.parse(JSON.stringify(message)));
         // The text the relay forwards for a signal means exactly the data that was decoded.
-        if (result.ok && result.message.type === 'signal') {
-          expect(JSON.parse(result.dataJson ?? 'undefined')).toEqual(result.message.data);
+        const raw = decodeClientMessage(JSON.stringify(message, undefined, 1), DEFAULT_MAX_FRAME_BYTES, {
+          rawSignalData: true,
+        });
+        if (result.ok && raw.ok && raw.message.type === 'signal') {
+          expect(raw.message.data).toBeInstanceOf(RawJson);
+          expect(JSON.parse(JSON.stringify(raw.message))).toEqual(result.message);
         }
       }),
       { numRuns: RUNS },

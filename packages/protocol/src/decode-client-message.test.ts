@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage, DEFAULT_MAX_FRAME_BYTES } from './decode-client-message.js';
 import type { ClientMessage } from './messages.js';
+import { RawJson } from './raw-json.js';
 import { CLIENT_MESSAGE_SCHEMAS } from './schemas.js';
 
 /** One valid example of every client message type (the test below checks none is missing). */
@@ -48,13 +49,16 @@ describe('decodeClientMessage', () => {
     it(`round-trips ${type} through JSON text and UTF-8 bytes`, () => {
       for (const message of examples) {
         const text = JSON.stringify(message);
-        // A signal also carries the text of its data, which the relay forwards as it is.
-        const expected =
-          message.type === 'signal'
-            ? { ok: true, message, dataJson: JSON.stringify(message.data) }
-            : { ok: true, message };
+        const expected = { ok: true, message };
         expect(decodeClientMessage(text)).toEqual(expected);
         expect(decodeClientMessage(new TextEncoder().encode(text))).toEqual(expected);
+        // Raw, a signal's data is the sender's own text, which the relay forwards as it is.
+        const raw = decodeClientMessage(text, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true });
+        expect(raw).toEqual(
+          message.type === 'signal'
+            ? { ok: true, message: { ...message, data: new RawJson(JSON.stringify(message.data)) } }
+            : expected,
+        );
       }
     });
   }
@@ -68,12 +72,55 @@ describe('decodeClientMessage', () => {
       ['{"type":"signal","id":1,"to":"p","data":"a\\\\"}', '"a\\\\"'],
     ];
     for (const [text, dataJson] of cases) {
-      const result = decodeClientMessage(text);
-      expect(result).toMatchObject({ ok: true, dataJson });
-      expect(result.ok && JSON.parse(dataJson)).toEqual(
-        result.ok && (result.message as { data: unknown }).data,
+      const result = decodeClientMessage(text, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true });
+      expect(result).toMatchObject({ ok: true, message: { data: new RawJson(dataJson) } });
+      const parsed = decodeClientMessage(text);
+      expect(parsed.ok && (parsed.message as { data: unknown }).data).toEqual(JSON.parse(dataJson));
+      // What a bus that serialises the frame writes is the value itself.
+      expect(result.ok && (JSON.parse(JSON.stringify(result.message)) as unknown)).toEqual(
+        parsed.ok && parsed.message,
       );
     }
+  });
+
+  it('reads a plain signal on the fast path and leaves anything unusual to the general one, same result', () => {
+    const plain = '{"type":"signal","id":9,"to":"p-1","data":{"sdp":"v=0\\r\\n"},"ack":3}';
+    expect(decodeClientMessage(plain, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true })).toEqual({
+      ok: true,
+      message: { type: 'signal', id: 9, to: 'p-1', data: new RawJson('{"sdp":"v=0\\r\\n"}'), ack: 3 },
+    });
+    // Each is valid but unusual: the general path must give the same message as JSON.parse would.
+    for (const text of [
+      '{"type":"signal","id":1.0,"to":"p","data":1}',
+      '{"type":"signal","id":1e0,"to":"p","data":1}',
+      '{"t\\u0079pe":"signal","id":1,"to":"p","data":1}',
+      '{"type":"signal","id":1,"to":"p","data":1,"id":2}',
+      ' \n{ "type" : "signal" , "id" : 1 , "to" : "p" , "data" : [ ] } \t',
+    ]) {
+      const raw = decodeClientMessage(text, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true });
+      expect(raw.ok && (JSON.parse(JSON.stringify(raw.message)) as unknown)).toEqual(JSON.parse(text));
+    }
+    // Each is invalid, in its data or its envelope: the same code as the general path gives.
+    const refused: [string, string][] = [
+      ['{"type":"signal","id":1,"to":"p","data":{"a":01}}', 'INVALID_JSON'],
+      ['{"type":"signal","id":1,"to":"p","data":"tab\t"}', 'INVALID_JSON'],
+      ['{"type":"signal","id":1,"to":"p","data":"\\x"}', 'INVALID_JSON'],
+      ['{"type":"signal","id":1,"to":"p","data":[1,]}', 'INVALID_JSON'],
+      ['{"type":"signal","id":1,"to":"p","data":1} x', 'INVALID_JSON'],
+      ['{"type":"signal","id":0,"to":"p","data":1}', 'INVALID_FRAME'],
+      ['{"type":"signal","id":1,"to":"p q","data":1}', 'INVALID_FRAME'],
+      ['{"type":"signal","id":1,"to":"p","data":1,"from":"x"}', 'INVALID_FRAME'],
+      ['{"type":"signal","id":1,"to":"p"}', 'INVALID_FRAME'],
+      [`{"type":"signal","id":1,"to":"p","data":${'['.repeat(64)}${']'.repeat(64)}}`, 'INVALID_FRAME'],
+    ];
+    for (const [text, code] of refused) {
+      expect(decodeClientMessage(text, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true })).toMatchObject({
+        ok: false,
+        code,
+      });
+    }
+    const deepest = `{"type":"signal","id":1,"to":"p","data":${'['.repeat(63)}${']'.repeat(63)}}`;
+    expect(decodeClientMessage(deepest, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true }).ok).toBe(true);
   });
 
   it('rejects text that is not JSON with INVALID_JSON', () => {

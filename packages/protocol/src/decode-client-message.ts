@@ -11,6 +11,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from './error-codes.js';
 import type { ClientMessage } from './messages.js';
 import { findJsonValueSpan } from './json-value-span.js';
+import { RawJson } from './raw-json.js';
+import { scanSignalFrame } from './scan-signal-frame.js';
 import { CLIENT_MESSAGE_SCHEMAS } from './schemas.js';
 
 /** Default cap for one frame, in bytes (64 KiB): room for a large non-trickle SDP with margin. */
@@ -22,14 +24,20 @@ export const DEFAULT_MAX_FRAME_BYTES = 65_536;
  */
 export const MAX_NESTING_DEPTH = 64;
 
-/**
- * The outcome of decoding one frame. For a `signal`, `dataJson` is the exact JSON text of its `data` as the
- * client sent it: the relay forwards that text instead of serialising `data` again (the relay never reads
- * `data`, so the text is as good as the value, and cheaper).
- */
+/** The outcome of decoding one frame. */
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly message: T; readonly dataJson?: string }
+  | { readonly ok: true; readonly message: T }
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly ref?: number };
+
+/** How `decodeClientMessage` hands over what it decoded. */
+export interface DecodeOptions {
+  /**
+   * Give a signal's `data` as a `RawJson` (the exact text the client sent, checked to be JSON) instead of the
+   * parsed value. The server's relay never reads `data`, so it forwards the text: no parse, no serialisation.
+   * @default false
+   */
+  readonly rawSignalData?: boolean;
+}
 
 let checks: Map<string, TypeCheck<TSchema>> | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -57,6 +65,7 @@ function fail(code: ErrorCode, message: string, ref?: unknown): DecodeResult<nev
  *
  * @param frame the WebSocket message: text, or the raw bytes of a text frame
  * @param maxFrameBytes frames longer than this are refused before they are parsed
+ * @param options `rawSignalData`: keep a signal's `data` as its text (see `DecodeOptions`)
  * @example
  * const r = decodeClientMessage(text);
  * if (!r.ok) send({ type: 'error', code: r.code, message: r.message, ref: r.ref });
@@ -64,6 +73,7 @@ function fail(code: ErrorCode, message: string, ref?: unknown): DecodeResult<nev
 export function decodeClientMessage(
   frame: string | Uint8Array,
   maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+  options?: DecodeOptions,
 ): DecodeResult<ClientMessage> {
   let text: string;
   if (typeof frame === 'string') {
@@ -82,6 +92,20 @@ export function decodeClientMessage(
     }
   }
 
+  const isRaw = options?.rawSignalData === true;
+  // Most frames are signals: raw, their envelope is read without parsing `data` (scan-signal-frame.ts).
+  // A frame the fast path is unsure of goes the general way below, which owns every error code and
+  // message. (Without `rawSignalData` one JSON.parse of the whole frame is cheaper than scan plus parse.)
+  const scan = isRaw ? scanSignalFrame(text, MAX_NESTING_DEPTH) : undefined;
+  if (scan !== undefined) {
+    const data = new RawJson(text.slice(scan.dataStart, scan.dataEnd));
+    const message: ClientMessage =
+      scan.ack === undefined
+        ? { type: 'signal', id: scan.id, to: scan.to, data }
+        : { type: 'signal', id: scan.id, to: scan.to, data, ack: scan.ack };
+    return { ok: true, message };
+  }
+
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -95,8 +119,8 @@ export function decodeClientMessage(
   const type = record['type'];
   const ref = record['id'];
   if (typeof type !== 'string') return fail('INVALID_FRAME', 'frame must have a string `type`', ref);
-  // A signal's frame is scanned once for both the depth and the text of `data`; other frames are walked.
-  const span = type === 'signal' ? findJsonValueSpan(text, 'data') : undefined;
+  // A raw signal's frame is scanned once for both the depth and the text of `data`; others are walked.
+  const span = type === 'signal' && isRaw ? findJsonValueSpan(text, 'data') : undefined;
   if (span === undefined ? isNestedDeeperThan(value, MAX_NESTING_DEPTH) : span.depth > MAX_NESTING_DEPTH) {
     return fail(
       'INVALID_FRAME',
@@ -113,9 +137,11 @@ export function decodeClientMessage(
       first === undefined || first.path === '' ? 'frame' : `\`${first.path.slice(1).replaceAll('/', '.')}\``;
     return fail('INVALID_FRAME', `${type}: ${where} ${first?.message.toLowerCase() ?? 'is invalid'}`, ref);
   }
-  return span === undefined || span.start < 0
-    ? { ok: true, message: value as ClientMessage }
-    : { ok: true, message: value as ClientMessage, dataJson: text.slice(span.start, span.end) };
+  if (span === undefined || span.start < 0) return { ok: true, message: value as ClientMessage };
+  return {
+    ok: true,
+    message: { ...record, data: new RawJson(text.slice(span.start, span.end)) } as ClientMessage,
+  };
 }
 
 /** Whether `value` nests objects/arrays more than `levels` deep; recursion is bounded by `levels`. */

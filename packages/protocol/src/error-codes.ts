@@ -51,7 +51,15 @@ export const ERROR_CODES = {
   },
   INVALID_ROOM: { where: 'server', description: 'The room name does not match the allowed pattern.' },
   INVALID_METADATA: { where: 'server', description: 'The peer metadata is too large or malformed.' },
-  ROOM_FULL: { where: 'server', description: 'The room already holds its maximum number of participants.' },
+  ROOM_FULL: {
+    where: 'server',
+    description:
+      "The room already holds its maximum number of participants: the smallest of the room's cap (set by its creator's `maxPeers`), this join's `maxPeers`, the token grant's and `limits.maxPeersPerRoom`.",
+  },
+  INVALID_MAX_PEERS: {
+    where: 'server',
+    description: "The join's `maxPeers` is larger than the server's `limits.maxPeersPerRoom`.",
+  },
   NOT_IN_ROOM: { where: 'server', description: 'The request names a room this session has not joined.' },
   TOO_MANY_ROOMS: {
     where: 'server',
@@ -75,7 +83,8 @@ export const ERROR_CODES = {
   // Limits and abuse.
   RATE_LIMITED: {
     where: 'server',
-    description: 'The connection sent more messages than its token bucket allows; the frame was dropped.',
+    description:
+      "The connection sent more frames than its token bucket allows, or more of one message type than that type's limit (the message names the type); the frame was dropped and a request is answered by `ref`.",
   },
   TOO_MANY_CONNECTIONS: {
     where: 'server',
@@ -98,12 +107,14 @@ export const ERROR_CODES = {
   },
   TOKEN_EXPIRED: {
     where: 'server',
-    description: 'The token has expired (or is not valid yet), beyond the allowed clock leeway.',
+    description:
+      'The token has expired (or is not valid yet), beyond the allowed clock leeway. A live session whose token expires without a refresh is ended with this code (close code 4010).',
   },
   ROOM_FORBIDDEN: { where: 'server', description: "The identity's grants do not allow joining this room." },
   ORIGIN_FORBIDDEN: {
     where: 'server',
-    description: 'The Origin header of the upgrade request is not on the allow-list.',
+    description:
+      'The Origin header of the upgrade request is not on the allow-list; the upgrade completes and the socket is closed at once (close code 4003), so a browser can read the code.',
   },
   // Server state.
   SERVER_DRAINING: {
@@ -190,7 +201,10 @@ export const CLOSE_CODES = {
   /** A frame could not be decoded and the peer is abusive, or the handshake was wrong. */
   PROTOCOL_ERROR: 4000,
   UNAUTHORIZED: 4001,
+  /** Refused for good: an invalid token (`TOKEN_INVALID`) or an Origin off the allow-list (`ORIGIN_FORBIDDEN`). */
   FORBIDDEN: 4003,
+  /** The token expired: at the upgrade or hello, or during a session that was not refreshed in time. */
+  TOKEN_EXPIRED: 4010,
   HANDSHAKE_TIMEOUT: 4008,
   /** The session was taken over by a resume on another socket. */
   SESSION_REPLACED: 4009,

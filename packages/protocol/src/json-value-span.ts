@@ -9,6 +9,16 @@
  * as `JSON.parse` does. On the way it measures the nesting depth, which replaces a separate walk.
  */
 
+import {
+  QUOTE,
+  BACKSLASH,
+  OPEN_BRACE,
+  CLOSE_BRACE,
+  OPEN_BRACKET,
+  CLOSE_BRACKET,
+  COMMA,
+} from './json-char-codes.js';
+
 /** Where the value of one top-level member is, and how deeply the whole object nests. */
 export interface JsonValueSpan {
   /** Index of the value's first character, or -1 when the key is absent. */
@@ -18,14 +28,6 @@ export interface JsonValueSpan {
   /** Deepest nesting of objects and arrays; the outer object is level 1. */
   readonly depth: number;
 }
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;

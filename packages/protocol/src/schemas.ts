@@ -58,8 +58,20 @@ export const ResumeMessage = Type.Object(
   },
   strict,
 );
+/**
+ * A room cap asked for by the app: a positive integer, at most the server's `limits.maxPeersPerRoom`
+ * (checked by the server: INVALID_MAX_PEERS). The join that creates the room fixes it as the room's cap.
+ */
+export const MaxPeers = Type.Integer({ minimum: 1, maximum: 100_000 });
 export const JoinMessage = Type.Object(
-  { type: Type.Literal('join'), id: RequestId, room: RoomName, metadata: PeerMetadata, ack: ackField },
+  {
+    type: Type.Literal('join'),
+    id: RequestId,
+    room: RoomName,
+    metadata: PeerMetadata,
+    maxPeers: Type.Optional(MaxPeers),
+    ack: ackField,
+  },
   strict,
 );
 export const LeaveMessage = Type.Object(
@@ -176,6 +188,8 @@ export const RosterMessage = Type.Object(
     room: RoomName,
     self: Type.Object({ peerId: PeerId, metadata: PeerMetadata }, strict),
     peers: Type.Array(PeerInfo),
+    /** The room's cap (its own, or the server's limit) when this join added the peer to the room. */
+    maxPeers: Type.Optional(MaxPeers),
     ack: piggybackAck,
   },
   strict,

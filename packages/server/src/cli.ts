@@ -1,7 +1,7 @@
 /**
  * `switchboard <command>`: `serve` runs the broker; `token` mints a development token.
  *
- * `serve` reads the option table (config/cli-options.ts), validates everything before it listens (one
+ * `serve` reads the option table (config/serve-options.ts), validates everything before it listens (one
  * exact sentence per mistake, exit code 2), and drains gracefully on SIGTERM or SIGINT: clients are told
  * to go, in-flight work finishes, and the process exits 0.
  */
@@ -12,14 +12,10 @@ import { pino, type Logger } from 'pino';
 import { runTokenCommand } from './auth/token-command.js';
 import { composeSecurityOptions } from './auth/compose-security-options.js';
 import type { ClusterBus } from './bus/cluster-bus.js';
-import {
-  optionLabel,
-  optionOfKey,
-  parseCli,
-  SERVE_OPTIONS,
-  serveHelp,
-  type CliValue,
-} from './config/cli-options.js';
+import { optionLabel, optionOfKey, type CliValue } from './config/cli-option.js';
+import { parseCli } from './config/parse-cli.js';
+import { SERVE_OPTIONS } from './config/serve-options.js';
+import { serveHelp } from './config/serve-help.js';
 import { resolveServerOptions, type ServerOptions } from './config/server-options.js';
 import { createServer, type SwitchboardServer } from './create-server.js';
 import { composeIceOptions } from './ice/compose-ice-options.js';
@@ -100,6 +96,7 @@ export function composeServerOptions(values: ReadonlyMap<string, CliValue>): Par
       trustProxy: values.get('trust-proxy') as boolean | undefined,
       trustProxyHops: values.get('trust-proxy-hops') as number | undefined,
       origins: list('origin'),
+      typeRates: list('type-rate'),
     }),
   );
   options['staticDir'] ??= defaultStaticDir();

@@ -7,6 +7,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { authenticateSafely } from './auth/authenticate-safely.js';
 import { AnonymousAuthenticator } from './auth/authenticator.js';
 import { LOG_REDACT_PATHS } from './auth/upgrade-token.js';
 import { createListener } from './edge/tls-server.js';
@@ -92,7 +93,11 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
   if (stun !== undefined) registerStunMetrics(metrics.registry, () => stun.counters);
   const presence = new Presence(
     bus,
-    { maxRoomsPerSession: resolved.maxRoomsPerSession, maxMetadataBytes: resolved.maxMetadataBytes },
+    {
+      maxRoomsPerSession: resolved.maxRoomsPerSession,
+      maxMetadataBytes: resolved.maxMetadataBytes,
+      maxPeersPerRoom: resolved.maxPeersPerRoom,
+    },
     (peerId) => sessions.evict(peerId),
   );
   const relay = new Relay(bus, toSignalPolicy(resolved.signalPolicy), () => metrics.signalsRelayed.inc());
@@ -130,6 +135,10 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
       get isDraining() {
         return sessions.isDraining;
       },
+      authenticate: (auth) =>
+        authenticateSafely(authenticator, auth, (error) =>
+          logger.warn({ err: error }, 'authenticator failed at upgrade'),
+        ),
       accept: (socket, auth) => sessions.accept(socket, auth),
       countError: (code) => sessions.countError(code),
     },

@@ -34,6 +34,9 @@ export type { RoomAccessResult } from './auth/room-access.js';
 export { OriginAllowList } from './auth/origin-allow-list.js';
 export type { OriginAllowListOptions } from './auth/origin-allow-list.js';
 export { readUpgradeToken, redactUrl, LOG_REDACT_PATHS } from './auth/upgrade-token.js';
+export { TokenExpiryWatch } from './auth/token-expiry-watch.js';
+export { DEFAULT_MESSAGE_RATE_LIMITS, RATE_LIMITED_TYPES } from './transport/message-rate-limits.js';
+export type { MessageRateLimits, RateLimitedType, TypeRateLimit } from './transport/message-rate-limits.js';
 export { resolveClientAddress } from './edge/client-address.js';
 export type { TrustProxy } from './edge/client-address.js';
 export { loadTlsMaterial, createListener } from './edge/tls-server.js';
@@ -53,6 +56,7 @@ export type {
   DeliverResult,
   DeliverOrigin,
   DeliverPrecondition,
+  JoinRoomOptions,
   JoinRoomResult,
   UpdateMemberResult,
 } from './bus/cluster-bus.js';

@@ -33,6 +33,9 @@ describe('authentication against a live server', () => {
     await server.close();
   });
 
+  /** The server URL with `token` in the upgrade, where a required token must come (ADR 0007). */
+  const at = (tokenText: string): string => `${url}?access_token=${tokenText}`;
+
   async function refusal(
     hello: Record<string, unknown>,
     headers: Record<string, string> = {},
@@ -52,14 +55,17 @@ describe('authentication against a live server', () => {
     expect(await refusal({})).toEqual({ code: 'UNAUTHORIZED', close: 4001 });
   });
 
-  it('refuses an expired token with TOKEN_EXPIRED', async () => {
+  it('refuses an expired token with TOKEN_EXPIRED and close 4010', async () => {
     const expired = await mintToken({
       sub: 'alice',
       ttl: 60,
       secret: SECRET,
       nowMs: Date.now() - 10 * 60_000,
     });
-    expect(await refusal({ token: expired })).toEqual({ code: 'TOKEN_EXPIRED', close: 4003 });
+    expect(await refusal({ query: `?access_token=${expired}` })).toEqual({
+      code: 'TOKEN_EXPIRED',
+      close: 4010,
+    });
   });
 
   it('refuses a token with a wrong signature with TOKEN_INVALID', async () => {
@@ -68,15 +74,22 @@ describe('authentication against a live server', () => {
       ttl: '10m',
       secret: 'some-other-secret-that-is-32-bytes-long',
     });
-    expect(await refusal({ token: forged })).toEqual({ code: 'TOKEN_INVALID', close: 4003 });
+    expect(await refusal({}, { authorization: `Bearer ${forged}` })).toEqual({
+      code: 'TOKEN_INVALID',
+      close: 4003,
+    });
     const unsigned = await new SignJWT({ sub: 'alice' })
       .setProtectedHeader({ alg: 'HS256' })
       .sign(new Uint8Array(32));
-    expect(await refusal({ token: unsigned })).toEqual({ code: 'TOKEN_INVALID', close: 4003 });
+    expect(await refusal({ query: `?access_token=${unsigned}` })).toEqual({
+      code: 'TOKEN_INVALID',
+      close: 4003,
+    });
   });
 
-  it('accepts the token in hello, in the Authorization header, or in the access_token query', async () => {
-    const viaHello = await RawClient.hello(url, { token: await token('alice') });
+  it('accepts the token in the Authorization header or the access_token query, with hello repeating it or not', async () => {
+    const upgradeToken = await token('alice');
+    const viaHello = await RawClient.hello(at(upgradeToken), { token: upgradeToken });
     expect(viaHello.welcome.type).toBe('welcome');
     const viaHeader = await RawClient.hello(url, {}, { authorization: `Bearer ${await token('alice')}` });
     expect(viaHeader.welcome.type).toBe('welcome');
@@ -90,7 +103,7 @@ describe('authentication against a live server', () => {
   });
 
   it('refuses a join outside the token grant with ROOM_FORBIDDEN, and allows the granted room', async () => {
-    const { client } = await RawClient.hello(url, { token: await token('carol', ['standup']) });
+    const { client } = await RawClient.hello(at(await token('carol', ['standup'])));
     client.send({ type: 'join', id: 1, room: 'payroll', metadata: metadata('carol') });
     const refused = await client.next((f) => f['ref'] === 1);
     expect(refused).toMatchObject({ type: 'error', code: 'ROOM_FORBIDDEN' });
@@ -104,7 +117,7 @@ describe('authentication against a live server', () => {
       mintToken({ sub, rooms: ['tiny'], maxPeers: 2, ttl: '10m', secret: SECRET });
     const peers = [];
     for (const name of ['p1', 'p2', 'p3']) {
-      const { client } = await RawClient.hello(url, { token: await tight(name) });
+      const { client } = await RawClient.hello(at(await tight(name)));
       client.send({ type: 'join', id: 1, room: 'tiny', metadata: metadata(name) });
       peers.push({ client, answer: await client.next((f) => f['ref'] === 1) });
     }
@@ -117,8 +130,8 @@ describe('authentication against a live server', () => {
   });
 
   it('refuses a signal to a peer outside any shared room with SIGNAL_FORBIDDEN', async () => {
-    const a = await RawClient.hello(url, { token: await token('dave') });
-    const b = await RawClient.hello(url, { token: await token('erin') });
+    const a = await RawClient.hello(at(await token('dave')));
+    const b = await RawClient.hello(at(await token('erin')));
     a.client.send({ type: 'join', id: 1, room: 'room-a', metadata: metadata('dave') });
     b.client.send({ type: 'join', id: 1, room: 'room-b', metadata: metadata('erin') });
     await a.client.next((f) => f.type === 'roster');
@@ -142,7 +155,7 @@ describe('authentication against a live server', () => {
   });
 
   it("refuses to resume another identity's session, or with a wrong secret, with RESUME_FORBIDDEN", async () => {
-    const alice = await RawClient.hello(url, { token: await token('alice') });
+    const alice = await RawClient.hello(at(await token('alice')));
     alice.client.terminate();
     await alice.client.closed;
     const resume = (tokenText: string, secret: unknown): Record<string, unknown> => ({
@@ -154,7 +167,7 @@ describe('authentication against a live server', () => {
       token: tokenText,
     });
 
-    const mallory = await RawClient.connect(url);
+    const mallory = await RawClient.connect(at(await token('mallory')));
     mallory.send(resume(await token('mallory'), alice.welcome['resumeSecret']));
     expect(await mallory.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
       type: 'error',
@@ -162,7 +175,7 @@ describe('authentication against a live server', () => {
     });
     mallory.terminate();
 
-    const guesser = await RawClient.connect(url);
+    const guesser = await RawClient.connect(at(await token('alice')));
     guesser.send(resume(await token('alice'), 'A'.repeat(22)));
     expect(await guesser.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
       type: 'error',
@@ -171,7 +184,7 @@ describe('authentication against a live server', () => {
     guesser.terminate();
 
     // The rightful owner still can.
-    const back = await RawClient.connect(url);
+    const back = await RawClient.connect(at(await token('alice')));
     back.send(resume(await token('alice'), alice.welcome['resumeSecret']));
     expect(await back.next((f) => f.type === 'welcome')).toMatchObject({
       resumed: true,
@@ -181,7 +194,7 @@ describe('authentication against a live server', () => {
   });
 
   it('refreshes the token of a live session, and refuses a token for another identity or an expired one', async () => {
-    const { client } = await RawClient.hello(url, { token: await token('frank', ['a'], 60) });
+    const { client } = await RawClient.hello(at(await token('frank', ['a'], 60)));
     client.send({ type: 'token', id: 1, token: await token('frank', ['a', 'b']) });
     await acked(client, 1);
     // The new grant applies at once: room b was not in the first token.
@@ -228,10 +241,11 @@ describe('when the authenticator cannot decide (identity provider down)', () => 
     process.off('unhandledRejection', onRejection);
     await server.close();
   });
+  const at = (tokenText: string): string => `${url}?access_token=${tokenText}`;
 
-  it('refuses hello with INTERNAL_ERROR (retryable), not a token error, and does not crash', async () => {
+  it('refuses the upgrade with INTERNAL_ERROR (retryable), not a token error, and does not crash', async () => {
     isDown = true;
-    const client = await RawClient.connect(url);
+    const client = await RawClient.connect(at(await token('alice')));
     client.send({ type: 'hello', v: 1, token: await token('alice') });
     expect(await client.next((f) => f.type === 'error' || f.type === 'welcome')).toMatchObject({
       type: 'error',
@@ -239,13 +253,13 @@ describe('when the authenticator cannot decide (identity provider down)', () => 
     });
     await client.closed;
     isDown = false;
-    const { welcome } = await RawClient.hello(url, { token: await token('alice') });
+    const { welcome } = await RawClient.hello(at(await token('alice')));
     expect(welcome.type).toBe('welcome');
     expect(rejections).toEqual([]);
   });
 
   it('answers a token refresh with INTERNAL_ERROR while the provider is down', async () => {
-    const { client } = await RawClient.hello(url, { token: await token('bob') });
+    const { client } = await RawClient.hello(at(await token('bob')));
     isDown = true;
     client.send({ type: 'token', id: 1, token: await token('bob') });
     const answer = await client.next((f) => f['ref'] === 1);

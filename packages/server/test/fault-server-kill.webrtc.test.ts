@@ -4,10 +4,12 @@
  * and find each other in the room again once a server is back on the same address.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelMessage, ConnectionState, PeerLink } from '@switchboard/client';
+import type { ConnectionState } from '@switchboard/client';
 import {
   createNodePeer,
   freePort,
+  nextMessage,
+  remoteLink,
   startServerChild,
   type NodePeer,
   type ServerChild,
@@ -19,27 +21,6 @@ afterEach(async () => {
   for (const peer of opened.peers.splice(0)) await peer.close();
   for (const server of opened.servers.splice(0)) await server.kill();
 });
-
-function nextMessage(link: PeerLink, name: string): Promise<ChannelMessage> {
-  return new Promise((resolve) => {
-    const existing = link.channels.find((c) => c.name === name);
-    if (existing !== undefined) {
-      existing.once('message', resolve);
-      return;
-    }
-    const off = link.on('channel', (channel) => {
-      if (channel.name !== name) return;
-      off();
-      channel.once('message', resolve);
-    });
-  });
-}
-
-function remoteLink(peer: NodePeer, from: string): Promise<PeerLink> {
-  const existing = peer.peers.link(from);
-  if (existing !== undefined) return Promise.resolve(existing);
-  return new Promise((resolve) => peer.peers.once('link', resolve));
-}
 
 function nextState(peer: NodePeer, wanted: ConnectionState['state']): Promise<void> {
   if (peer.client.state.state === wanted) return Promise.resolve();

@@ -5,9 +5,9 @@
  * must keep serving a well-behaved client afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createServer, type SwitchboardServer } from '@switchboard/server';
-import { runLiveFuzz } from '@switchboard/testing';
+import { runLiveFuzz, UNLIMITED_RATE_OPTIONS } from '@switchboard/testing';
+import { RawClient } from './security-client.js';
 
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 4000);
 
@@ -26,8 +26,7 @@ describe('live server under fuzzing', () => {
       port: 0,
       host: '127.0.0.1',
       logLevel: 'silent',
-      messagesPerSecond: 1_000_000,
-      messageBurst: 1_000_000,
+      ...UNLIMITED_RATE_OPTIONS,
     });
     const { port } = await server.listen();
     url = `ws://127.0.0.1:${port}/`;
@@ -63,14 +62,9 @@ describe('live server under fuzzing', () => {
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
 
       // A well-behaved client is still served.
-      const ws = new WebSocket(url);
-      const welcome = await new Promise<{ type: string }>((resolve, reject) => {
-        ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1 })));
-        ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString())));
-        ws.once('error', reject);
-      });
+      const { client, welcome } = await RawClient.hello(url);
       expect(welcome.type).toBe('welcome');
-      ws.terminate();
+      client.terminate();
     },
   );
 });

@@ -3,6 +3,7 @@
  * a frame by predicate (with a timeout, never a sleep), see the close code and reason.
  */
 import WebSocket from 'ws';
+import { withTimeout } from '@switchboard/testing';
 
 /** A server frame as parsed JSON. */
 export type Frame = Record<string, unknown> & { type: string };
@@ -40,13 +41,17 @@ export class RawClient {
     ws.on('error', () => undefined);
   }
 
-  /** Open a socket; resolves once it is open (rejects if the upgrade is refused). */
+  /**
+   * Open a socket; resolves once it is open (rejects if the upgrade is refused).
+   * @param ca the certificate to trust for `wss://` to a self-signed server
+   */
   static async connect(
     url: string,
     headers: Record<string, string> = {},
     timeoutMs = 5000,
+    ca?: string | Buffer,
   ): Promise<RawClient> {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, ca === undefined ? { headers } : { headers, ca });
     const client = new RawClient(ws);
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -121,18 +126,5 @@ export class RawClient {
 
   #wake(): void {
     for (const waiter of [...this.#waiters]) waiter();
-  }
-}
-
-/** Reject with `no <what> within <ms> ms` unless `promise` settles first. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -2,20 +2,22 @@
  * Transport security against a live server: WSS served directly, the Origin allow-list at upgrade, and
  * client IPs from X-Forwarded-For only when a proxy is trusted. Plus the security flags of the CLI.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
+  AnonymousAuthenticator,
   createServer,
   loadTlsMaterial,
   type ServerOptions,
   type SwitchboardServer,
   type TlsMaterial,
 } from '@switchboard/server';
+import { writeSelfSignedCert } from '@switchboard/testing';
 import { RawClient } from './security-client.js';
 
 let server: SwitchboardServer | undefined;
@@ -48,45 +50,16 @@ describe('TLS', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sb-wss-'));
-    const certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-      ],
-      { stdio: 'ignore' },
-    );
-    tls = loadTlsMaterial({ certPath, keyPath });
+    tls = loadTlsMaterial(writeSelfSignedCert(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves wss:// directly, and a client that trusts the certificate gets a welcome', async () => {
     const port = await start({ tls });
-    const ws = new WebSocket(`wss://127.0.0.1:${port}/`, { ca: tls.cert });
-    const welcome = await new Promise<{ type: string }>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', v: 1 })));
-      ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString())));
-      ws.once('error', reject);
-    });
-    expect(welcome.type).toBe('welcome');
-    ws.terminate();
+    const client = await RawClient.connect(`wss://127.0.0.1:${port}/`, {}, 5000, tls.cert);
+    clients.push(client);
+    client.send({ type: 'hello', v: 1 });
+    expect((await client.next((f) => f.type === 'welcome' || f.type === 'error')).type).toBe('welcome');
   });
 
   it('does not speak plain ws:// on a TLS port', async () => {
@@ -96,23 +69,81 @@ describe('TLS', () => {
 });
 
 describe('Origin allow-list', () => {
-  it('refuses an upgrade from an unlisted Origin with 403 ORIGIN_FORBIDDEN, before any socket exists', async () => {
-    const port = await start({ allowedOrigins: ['https://app.example.com', 'https://*.example.org'] });
+  // ADR 0007 addendum: a browser cannot read the status of a refused upgrade (it sees 1006 and retries), so
+  // the refusal is an `error` frame and close 4003 on a completed upgrade, as for a refused token.
+  it('refuses an unlisted Origin with an error frame and close 4003 ORIGIN_FORBIDDEN, without authenticating or making a session', async () => {
+    let authentications = 0;
+    const port = await start({
+      allowedOrigins: ['https://app.example.com', 'https://*.example.org'],
+      authenticator: {
+        authenticate: () => {
+          authentications += 1;
+          return new AnonymousAuthenticator().authenticate();
+        },
+      },
+    });
     const url = `ws://127.0.0.1:${port}/`;
-    expect(await upgrade(url, { origin: 'https://evil.example' })).toBe(
-      'upgrade refused: 403 ORIGIN_FORBIDDEN',
+    const refused = await RawClient.connect(url, { origin: 'https://evil.example' });
+    clients.push(refused);
+    refused.send({ type: 'hello', v: 1 });
+    expect(await refused.next(() => true)).toMatchObject({ type: 'error', code: 'ORIGIN_FORBIDDEN' });
+    expect(await refused.closed).toEqual({ code: 4003, reason: 'ORIGIN_FORBIDDEN' });
+    expect(refused.frames).toHaveLength(1);
+    expect(authentications).toBe(0);
+    const registry = server!.metrics.registry;
+    expect(await registry.getSingleMetricAsString('switchboard_sessions')).toMatch(/switchboard_sessions 0/);
+    expect(await registry.getSingleMetricAsString('switchboard_errors_total')).toMatch(
+      /code="ORIGIN_FORBIDDEN"} 1/,
     );
+
     expect(await upgrade(url, { origin: 'https://app.example.com' })).toBe('open');
     expect(await upgrade(url, { origin: 'https://eu.example.org' })).toBe('open');
     // Non-browser clients send no Origin; the list does not stop them (it is not authentication).
     expect(await upgrade(url, {})).toBe('open');
-    const errors = await server!.metrics.registry.getSingleMetricAsString('switchboard_errors_total');
-    expect(errors).toMatch(/code="ORIGIN_FORBIDDEN"} 1/);
+  });
+
+  it('keeps the per-IP cap an HTTP refusal ahead of the origin check', async () => {
+    const port = await start({ allowedOrigins: ['https://app.example.com'], maxConnectionsPerIp: 1 });
+    const url = `ws://127.0.0.1:${port}/`;
+    expect(await upgrade(url, { origin: 'https://app.example.com' })).toBe('open');
+    expect(await upgrade(url, { origin: 'https://evil.example' })).toBe(
+      'upgrade refused: 429 TOO_MANY_CONNECTIONS',
+    );
   });
 
   it('allows every origin by default', async () => {
     const port = await start({});
     expect(await upgrade(`ws://127.0.0.1:${port}/`, { origin: 'https://anywhere.example' })).toBe('open');
+  });
+});
+
+/** Send an upgrade request ws must reject itself (no valid Sec-WebSocket-Key); resolves with the raw reply. */
+function malformedUpgrade(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    let reply = '';
+    const timer = setTimeout(() => reject(new Error(`no reply to a malformed upgrade: ${reply}`)), 5000);
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(reply);
+    });
+    socket.write(
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not-a-key\r\n\r\n',
+    );
+  });
+}
+
+describe('per-IP connection cap', () => {
+  it('releases the slot of an upgrade ws rejects as malformed, so bad requests cannot lock an address out', async () => {
+    const port = await start({ maxConnectionsPerIp: 2 });
+    for (let attempt = 0; attempt < 5; attempt++)
+      expect(await malformedUpgrade(port)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await upgrade(`ws://127.0.0.1:${port}/`, {})).toBe('open');
+    expect(await upgrade(`ws://127.0.0.1:${port}/`, {})).toBe('open');
+    expect(await upgrade(`ws://127.0.0.1:${port}/`, {})).toBe('upgrade refused: 429 TOO_MANY_CONNECTIONS');
   });
 });
 
@@ -159,17 +190,7 @@ describe('switchboard CLI security flags', () => {
   }
 
   it('mints a token with `switchboard token`', { timeout: 30_000 }, async () => {
-    const { code, stdout } = await run([
-      'token',
-      '--sub',
-      'alice',
-      '--room',
-      'r',
-      '--ttl',
-      '1h',
-      '--secret',
-      'S',
-    ]);
+    const { code, stdout } = await run('token --sub alice --room r --ttl 1h --secret S'.split(' '));
     expect(code).toBe(0);
     expect(stdout.trim().split('.')).toHaveLength(3);
   });

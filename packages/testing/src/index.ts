@@ -10,7 +10,7 @@ export { startCoturn, hasCoturn, findFreePort, PRIVATE_PEER_RANGES, TURNSERVER_P
 export type { CoturnOptions, CoturnHandle } from './coturn.js';
 export { validClientMessage, mutatedFrame, garbageFrame, fuzzFrame } from './client-frame-arbitraries.js';
 export type { FuzzFrame } from './client-frame-arbitraries.js';
-export { runLiveFuzz, expectedCode } from './live-fuzz.js';
+export { runLiveFuzz, expectedCode, UNLIMITED_RATE_OPTIONS } from './live-fuzz.js';
 export { startServerChild } from './server-child.js';
 export type { ServerChild } from './server-child.js';
 export type { LiveFuzzOptions, LiveFuzzReport } from './live-fuzz.js';
@@ -18,6 +18,9 @@ export { WrtcPeerConnection, WrtcMediaStream, createWrtcVideoTrack } from './wrt
 export { startServer } from './start-server.js';
 export type { StartedServer } from './start-server.js';
 export { RawClient } from './raw-client.js';
+export { writeSelfSignedCert } from './self-signed-cert.js';
+export type { SelfSignedCert } from './self-signed-cert.js';
+export { withTimeout } from './with-timeout.js';
 export type { CloseInfo } from './raw-client.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy, TcpProxyTarget } from './tcp-proxy.js';
@@ -38,11 +41,19 @@ export type { NatLab, NatMode } from './nat-lab.js';
 export { runIcePeer } from './nat-lab-peer.js';
 export type { IcePeerOptions, IcePeerReport, IcePeerEnv, CandidateSummary } from './nat-lab-peer.js';
 export { createNodePeer } from './node-peer.js';
+export { nextMessage, remoteLink } from './link-waits.js';
+export { nodePeerLab } from './node-peer-lab.js';
+export type { NodePeerLab, LabPeerOptions } from './node-peer-lab.js';
+export { createManualNodePeer } from './manual-node-peer.js';
+export type { ManualNodePeer } from './manual-node-peer.js';
 export type { NodePeer, NodePeerOptions } from './node-peer.js';
 export { startClusterNodes } from './cluster-nodes.js';
 export type { ClusterNode, StartClusterNodesOptions } from './cluster-nodes.js';
 export { clusterBusContract, CONTRACT_LIMITS } from './cluster-bus-contract.js';
 export type { ContractCluster } from './cluster-bus-contract.js';
+export { RecordingListener } from './recording-listener.js';
+export type { ListenerEvent } from './recording-listener.js';
+export { sessionRecord, roomMember, numberedSignal } from './bus-fixtures.js';
 export { runChurnSoak } from './churn-soak.js';
 export type { ChurnSoakOptions, ChurnSoakReport } from './churn-soak.js';
 export { rssTrend } from './rss-trend.js';
@@ -54,9 +65,12 @@ export {
   startPeerPageServer,
   PEER_PAGE_HTML,
 } from './page-harness.js';
+export { startBrowserPeers, closePages } from './browser-peers.js';
+export type { BrowserPeers } from './browser-peers.js';
 export type {
   PeerPageWindow,
   PeerPageHarness,
+  PageJoinOptions,
   PageRecord,
   RecordedMessage,
   VideoState,

@@ -14,6 +14,20 @@ import { isUtf8 } from 'node:buffer';
 import WebSocket from 'ws';
 import { CLOSE_CODES, decodeClientMessage, isErrorCode, type ErrorCode } from '@switchboard/protocol';
 import { fuzzFrame, type FuzzFrame } from './client-frame-arbitraries.js';
+import { withTimeout } from './with-timeout.js';
+
+const UNLIMITED = { perSecond: 1_000_000, burst: 1_000_000 };
+/**
+ * Server options that lift every rate limit (the connection's and each type's), so fuzzed frames reach the
+ * decoder and the handlers instead of RATE_LIMITED; the limits have tests of their own.
+ */
+export const UNLIMITED_RATE_OPTIONS = Object.freeze({
+  messagesPerSecond: 1_000_000,
+  messageBurst: 1_000_000,
+  messageRateLimits: Object.fromEntries(
+    ['join', 'leave', 'update', 'signal', 'token', 'ping'].map((type) => [type, UNLIMITED]),
+  ),
+});
 
 /** Options of `runLiveFuzz`. */
 export interface LiveFuzzOptions {
@@ -58,6 +72,8 @@ export interface LiveFuzzReport {
   unansweredCount: number;
   /** Codes in `error` frames that are not in ERROR_CODES. */
   undocumented: string[];
+  /** Codes of every `error` frame received, by code (valid requests' own refusals included). */
+  codes: Record<string, number>;
   /** Close codes seen, by code. */
   closes: Record<string, number>;
   /** Close codes that are neither ours (CLOSE_CODES) nor RFC 6455 protocol closes for bad framing. */
@@ -94,6 +110,7 @@ export async function runLiveFuzz(options: LiveFuzzOptions): Promise<LiveFuzzRep
     unanswered: [],
     unansweredCount: 0,
     undocumented: [],
+    codes: {},
     closes: {},
     unexpectedCloses: [],
     byKind: {},
@@ -183,8 +200,10 @@ async function fuzzOneSocketStream(
 
 /** Compare one batch's expected codes with the errors that came back (as a multiset: answers interleave). */
 function judge(expectations: readonly Expectation[], answers: SyncResult, report: LiveFuzzReport): void {
-  for (const code of answers.errorCodes)
+  for (const code of answers.errorCodes) {
+    report.codes[code] = (report.codes[code] ?? 0) + 1;
     if (!isErrorCode(code) && !report.undocumented.includes(code)) report.undocumented.push(code);
+  }
   const unclaimed = new Map<string, number>();
   for (const code of answers.errorCodes) unclaimed.set(code, (unclaimed.get(code) ?? 0) + 1);
   for (const expectation of expectations) {
@@ -346,17 +365,5 @@ class FuzzSocket {
     const result = { errorCodes: this.#errors, closeCode: this.#closeCode };
     this.#errors = [];
     waiter(result);
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

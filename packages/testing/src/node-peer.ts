@@ -10,11 +10,13 @@ import {
   signalChannelFromClient,
   type PeerLinkOptions,
   type PeerManagerOptions,
+  type SignalChannel,
 } from '@switchboard/client';
 import { WrtcPeerConnection } from './wrtc.js';
 
 /** Options of `createNodePeer`. */
-export interface NodePeerOptions extends PeerLinkOptions {
+export interface NodePeerOptions
+  extends PeerLinkOptions, Pick<PeerManagerOptions, 'maxEarlySignals' | 'maxEarlySignalAgeMs'> {
   /** The server's WebSocket URL. */
   readonly url: string;
   /** Room to join. */
@@ -25,6 +27,8 @@ export interface NodePeerOptions extends PeerLinkOptions {
   readonly leaveBrokerWhenConnected?: PeerManagerOptions['leaveBrokerWhenConnected'];
   /** @default 30000 */
   readonly ringTimeoutMs?: number;
+  /** Wraps the signal channel, e.g. to lose or delay chosen envelopes in a test. */
+  readonly wrapSignals?: (signals: SignalChannel) => SignalChannel;
 }
 
 /** A connected Node peer. */
@@ -39,7 +43,8 @@ export interface NodePeer {
 
 /** Connects a Node peer to the server and joins `room`. */
 export async function createNodePeer(options: NodePeerOptions): Promise<NodePeer> {
-  const { url, room, nickname, leaveBrokerWhenConnected, ringTimeoutMs, ...linkOptions } = options;
+  const { url, room, nickname, leaveBrokerWhenConnected, ringTimeoutMs, wrapSignals, ...linkOptions } =
+    options;
   const client = new SignalingClient({ url, WebSocket });
   await client.connect();
   await client.join(room, { nickname });
@@ -47,7 +52,10 @@ export async function createNodePeer(options: NodePeerOptions): Promise<NodePeer
   if (peerId === undefined) throw new Error('connected without a peer id');
   const peers = new PeerManager({
     ...linkOptions,
-    signals: signalChannelFromClient(client),
+    signals:
+      wrapSignals === undefined
+        ? signalChannelFromClient(client)
+        : wrapSignals(signalChannelFromClient(client)),
     RTCPeerConnection: WrtcPeerConnection,
     leaveBrokerWhenConnected: leaveBrokerWhenConnected ?? false,
   });

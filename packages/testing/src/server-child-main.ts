@@ -17,6 +17,13 @@ const options = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
 const server = createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options });
 const { port } = await server.listen();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
+// The soak asks for the live heap: a full collection first, so the figure is what is retained, not what
+// is waiting to be collected (the harness starts this child with --expose-gc and an IPC channel).
+process.on('message', (message: unknown) => {
+  if ((message as { type?: string } | null)?.type !== 'live-heap') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send?.({ type: 'live-heap', bytes: process.memoryUsage().heapUsed });
+});
 process.once('SIGTERM', () => {
   void server.close().then(() => process.exit(0));
 });

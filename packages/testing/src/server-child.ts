@@ -18,6 +18,11 @@ export interface ServerChild {
   readonly isRunning: boolean;
   /** The child's resident set size now, in bytes (Linux /proc), or undefined once it is gone. */
   rss(): number | undefined;
+  /**
+   * The child's live JS heap in bytes: heapUsed right after a forced full collection. Unlike RSS it does
+   * not climb while V8 and the allocator warm up, so a short run can tell a leak from warm-up.
+   */
+  liveHeap(): Promise<number>;
   /** The tail of the child's stderr (crash reports). */
   stderr(): string;
   /** SIGTERM, then wait for the exit. */
@@ -35,13 +40,16 @@ export async function startServerChild(options: Record<string, unknown> = {}): P
   const entry = fileURLToPath(new URL('./server-child-main.ts', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', entry, JSON.stringify(options)],
+    ['--expose-gc', '--conditions=source', '--import', 'tsx', entry, JSON.stringify(options)],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },
   );
+  // With an IPC channel in stdio the typings make every stream nullable; 'pipe' guarantees both exist.
+  const { stdout: out, stderr: err } = child;
+  if (out === null || err === null) throw new Error('the server child has no stdout/stderr pipes');
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+  err.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
   let isRunning = true;
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
@@ -50,7 +58,7 @@ export async function startServerChild(options: Record<string, unknown> = {}): P
     }),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
+    const lines = createInterface({ input: out });
     lines.on('line', (line) => {
       const parsed = JSON.parse(line) as { port?: number };
       if (typeof parsed.port === 'number') resolve(parsed.port);
@@ -75,6 +83,20 @@ export async function startServerChild(options: Record<string, unknown> = {}): P
         return undefined;
       }
     },
+    liveHeap: () =>
+      new Promise<number>((resolve, reject) => {
+        const onMessage = (message: unknown): void => {
+          const reply = message as { type?: string; bytes?: number };
+          if (reply.type !== 'live-heap' || typeof reply.bytes !== 'number') return;
+          child.off('message', onMessage);
+          resolve(reply.bytes);
+        };
+        child.on('message', onMessage);
+        if (!isRunning || !child.send({ type: 'live-heap' })) {
+          child.off('message', onMessage);
+          reject(new Error('the server child is gone'));
+        }
+      }),
     stderr: () => stderr,
     stop: async () => {
       if (isRunning) child.kill('SIGTERM');

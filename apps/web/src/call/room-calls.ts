@@ -149,9 +149,8 @@ export class RoomCalls {
       name,
       () => {
         this.#ringing = undefined;
-        // No stream here: the callee's media follows once the caller's offer has connected the link
-        // (see #onActive), so the two sides never offer at the same moment.
-        call.accept();
+        // The callee's media goes with its answer; the SDK settles crossing offers (perfect negotiation).
+        call.accept(this.#outgoingStream());
       },
       () => {
         this.#ringing = undefined;
@@ -210,22 +209,9 @@ export class RoomCalls {
     const link: PeerLink = call.link;
     view.setStatus('Connecting…');
     view.attachLink(link, call.direction === 'outgoing');
-    if (call.direction === 'outgoing') {
-      // The SDK's Call added the stream on accept; from here on, follow device switches and screen shares.
-      dispose.push(sendLocalMedia(link, this.#options.media, true));
-    } else {
-      // The callee answers the caller's offer first and adds its own media as a second negotiation:
-      // both sides offering at once on accept sometimes left the link stuck (see the report on the SDK).
-      let stopSending = (): void => undefined;
-      const offConnected = link.once('connected', () => {
-        stopSending = sendLocalMedia(link, this.#options.media);
-      });
-      if (link.isConnected) {
-        offConnected();
-        stopSending = sendLocalMedia(link, this.#options.media);
-      }
-      dispose.push(offConnected, () => stopSending());
-    }
+    // The SDK's Call added the stream (on call() or accept()); from here on, follow device switches and
+    // screen shares.
+    dispose.push(sendLocalMedia(link, this.#options.media, true));
     const onState = (): void => {
       const ice = link.state.iceConnectionState;
       if (ice === 'connected' || ice === 'completed') view.markConnected();

@@ -1,38 +1,20 @@
 /**
  * A group room: everyone who takes a seat joins one mesh call (one link per pair, perfect negotiation
  * settling who offers), shown as a video grid. Seats are marked in presence metadata (`extra.group`), so
- * a plain visitor of the same room is never dragged into the call, and the seat count is what the app
- * checks against the limit of six before taking one.
+ * a plain visitor of the same room is never dragged into the call. The limit of six is the server's: the
+ * app joins a group room with `maxPeers`, and a join over it fails with ROOM_FULL (see app.ts).
  */
-import {
-  PeerManager,
-  signalChannelFromClient,
-  type PeerLink,
-  type SignalingClient,
-} from '@switchboard/client';
-import type { PeerInfo, PeerMetadata } from '@switchboard/protocol';
+import { PeerManager, signalChannelFromClient, type PeerLink } from '@switchboard/client';
+import type { PeerInfo } from '@switchboard/protocol';
 import { CallControls } from '../call/call-controls.js';
 import { createInviteLink } from '../lobby/invite-link.js';
 import { sendLocalMedia } from '../link/link-media-sender.js';
-import type { LocalMedia } from '../media/local-media.js';
 import { AppHeader } from '../shell/app-header.js';
-import type { Announcer } from '../shell/announcer.js';
 import { h } from '../shell/dom.js';
-import type { Screen } from '../shell/screen.js';
+import type { JoinedRoomOptions, Screen } from '../shell/screen.js';
 import { GroupTile } from './group-tile.js';
 
 import './group.css';
-
-/** Everything a group screen needs (the same as a room screen). */
-export interface GroupScreenOptions {
-  readonly client: SignalingClient;
-  readonly room: string;
-  readonly self: { readonly peerId: string; readonly metadata: PeerMetadata };
-  readonly media: LocalMedia;
-  readonly announcer: Announcer;
-  readonly inviteLink: string;
-  readonly onLeave: () => void;
-}
 
 /** Whether a peer has taken a seat in the room's group call. */
 export function isGroupMember(peer: Pick<PeerInfo, 'metadata'>): boolean {
@@ -42,7 +24,7 @@ export function isGroupMember(peer: Pick<PeerInfo, 'metadata'>): boolean {
 /** The group call screen. */
 export class GroupScreen implements Screen {
   readonly element: HTMLElement;
-  readonly #options: GroupScreenOptions;
+  readonly #options: JoinedRoomOptions;
   readonly #manager: PeerManager;
   readonly #grid: HTMLElement;
   readonly #count: HTMLElement;
@@ -52,7 +34,7 @@ export class GroupScreen implements Screen {
   readonly #unsubscribe: (() => void)[] = [];
   #isMediaReady = false;
 
-  constructor(options: GroupScreenOptions) {
+  constructor(options: JoinedRoomOptions) {
     this.#options = options;
     const { client, room, announcer, media } = options;
     this.#manager = new PeerManager({
@@ -131,10 +113,9 @@ export class GroupScreen implements Screen {
         : `${members.length + 1} people in the call`;
     for (const member of members) {
       this.#tiles.get(member.peerId)?.setName(member.metadata.nickname);
-      // One side of each pair offers (the impolite one, as the broker assigns roles); the other answers
-      // with its media already attached. Offering from both sides at once only makes glare to resolve.
-      if (this.#isMediaReady && !this.#options.client.isPolite(member.peerId))
-        this.#manager.connect(member.peerId);
+      // Both sides of a pair connect with their media; if their offers cross, perfect negotiation in the
+      // SDK settles it (the broker names who is polite).
+      if (this.#isMediaReady) this.#manager.connect(member.peerId);
     }
     // A member who gave up their seat (left the call but stayed in the room) is dropped too.
     for (const peerId of this.#tiles.keys()) {
@@ -150,16 +131,10 @@ export class GroupScreen implements Screen {
     this.#grid.appendChild(tile.element);
     this.#grid.dataset['count'] = String(this.#tiles.size + 1);
     for (const stream of link.remoteStreams) tile.showStream(stream);
-    // The offering side sends its media in the first offer; the answering side adds its own once the link
-    // is up, as a second, separate negotiation, so the two never collide.
-    let stopSending = (): void => undefined;
-    const startSending = (): void => {
-      stopSending = sendLocalMedia(link, this.#options.media);
-    };
-    if (link.isPolite) link.once('connected', startSending);
-    else startSending();
+    // Media goes on every link at once, whichever side created it (tracks that start later are added then).
+    const stopSending = sendLocalMedia(link, this.#options.media);
     const offs = [
-      () => stopSending(),
+      stopSending,
       link.on('stream', (stream) => tile.showStream(stream)),
       link.on('state', (state) => tile.setState(state.connectionState)),
       link.on('close', () => {

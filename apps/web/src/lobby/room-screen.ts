@@ -3,16 +3,13 @@
  * SignalingClient's roster and diffs; this screen only re-renders from `client.peers(room)` on each event,
  * so it can never drift from what the SDK knows.
  */
-import type { SignalingClient } from '@switchboard/client';
-import type { PeerMetadata, PeerStatus } from '@switchboard/protocol';
+import type { PeerStatus } from '@switchboard/protocol';
 import { PhotoBooth } from '../booth/photo-booth.js';
 import { RoomCalls } from '../call/room-calls.js';
-import type { LocalMedia } from '../media/local-media.js';
 import { MirrorView } from '../mirror/mirror-view.js';
 import { AppHeader } from '../shell/app-header.js';
-import type { Announcer } from '../shell/announcer.js';
 import { createIdFactory, h } from '../shell/dom.js';
-import type { Screen } from '../shell/screen.js';
+import type { JoinedRoomOptions, Screen } from '../shell/screen.js';
 import { ContactList } from './contact-list.js';
 import { createInviteLink } from './invite-link.js';
 
@@ -20,21 +17,10 @@ import './lobby.css';
 
 const nextId = createIdFactory('room');
 
-/** Everything a room screen needs. */
-export interface RoomScreenOptions {
-  readonly client: SignalingClient;
-  readonly room: string;
-  readonly self: { readonly peerId: string; readonly metadata: PeerMetadata };
-  readonly media: LocalMedia;
-  readonly announcer: Announcer;
-  readonly inviteLink: string;
-  readonly onLeave: () => void;
-}
-
 /** The room screen. */
 export class RoomScreen implements Screen {
   readonly element: HTMLElement;
-  readonly #options: RoomScreenOptions;
+  readonly #options: JoinedRoomOptions;
   readonly #contacts: ContactList;
   readonly #header: AppHeader;
   readonly #mirror: MirrorView;
@@ -43,7 +29,7 @@ export class RoomScreen implements Screen {
   readonly #unsubscribe: (() => void)[] = [];
   #status: PeerStatus = 'available';
 
-  constructor(options: RoomScreenOptions) {
+  constructor(options: JoinedRoomOptions) {
     this.#options = options;
     const { client, room, announcer } = options;
     this.#header = new AppHeader({

@@ -54,19 +54,11 @@ export class MirrorView {
       h(
         'div',
         { class: 'device-pickers' },
-        h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Camera'), this.#cameraSelect),
-        h(
-          'label',
-          { class: 'field' },
-          h('span', { class: 'field-label' }, 'Microphone'),
-          this.#microphoneSelect,
-        ),
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { class: 'field-label', for: meterId }, 'Microphone level'),
-          this.#meter.element,
-        ),
+        // Labels point at their control with `for` instead of wrapping it, so a label's text is exactly
+        // the control's name (a wrapping label's text would also hold every option of its select).
+        field(cameraId, 'Camera', this.#cameraSelect),
+        field(microphoneId, 'Microphone', this.#microphoneSelect),
+        field(meterId, 'Microphone level', this.#meter.element),
       ),
     );
     this.#unsubscribe.push(media.changed.add(() => this.#render()));
@@ -105,6 +97,10 @@ export class MirrorView {
       !this.#media.videoEnabled || this.#media.videoTrack === null,
     );
   }
+}
+
+function field(id: string, label: string, control: HTMLElement): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { class: 'field-label', for: id }, label), control);
 }
 
 function fillSelect(

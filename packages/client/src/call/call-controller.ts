@@ -6,7 +6,8 @@
  */
 import type { PeerStatus } from '@switchboard/protocol';
 import { SwitchboardError } from '@switchboard/protocol';
-import type { CallSignal, PeerManager } from '../peer/peer-manager.js';
+import type { PeerManager } from '../peer/peer-manager.js';
+import type { CallSignal } from '../peer/peer-manager-events.js';
 import type { CallOp } from '../peer/peer-signal.js';
 import { randomId } from '../peer/random-id.js';
 import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';

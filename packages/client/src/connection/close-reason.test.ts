@@ -12,6 +12,13 @@ describe('errorFromClose', () => {
     expect(errorFromClose(CLOSE_CODES.GOING_AWAY, '').code).toBe('SERVER_DRAINING');
   });
 
+  it('reads ORIGIN_FORBIDDEN from a 4003 close, and still stops on a 4003 whose reason was stripped', () => {
+    const origin = errorFromClose(CLOSE_CODES.FORBIDDEN, 'ORIGIN_FORBIDDEN');
+    expect(origin.code).toBe('ORIGIN_FORBIDDEN');
+    expect(isFatalError(origin, true)).toBe(true);
+    expect(isFatalError(errorFromClose(CLOSE_CODES.FORBIDDEN, ''), true)).toBe(true);
+  });
+
   it('calls a close without code or reason a lost connection', () => {
     expect(errorFromClose(1006, '').code).toBe('CONNECTION_LOST');
     expect(errorFromClose(4999, 'something new').code).toBe('CONNECTION_LOST');

@@ -8,6 +8,9 @@ import { CLOSE_CODES, SwitchboardError, isErrorCode, type ErrorCode } from '@swi
 const BY_CLOSE_CODE: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
   [CLOSE_CODES.GOING_AWAY, 'SERVER_DRAINING'],
   [CLOSE_CODES.UNAUTHORIZED, 'UNAUTHORIZED'],
+  // 4003 stands for TOKEN_INVALID or ORIGIN_FORBIDDEN; without the reason the client cannot tell which, but
+  // both are fatal, so either name stops the reconnect loop that a browser would otherwise run forever.
+  [CLOSE_CODES.FORBIDDEN, 'TOKEN_INVALID'],
   [CLOSE_CODES.HANDSHAKE_TIMEOUT, 'HANDSHAKE_TIMEOUT'],
   [CLOSE_CODES.SESSION_REPLACED, 'SESSION_REPLACED'],
   [CLOSE_CODES.TOO_LARGE, 'FRAME_TOO_LARGE'],

@@ -22,59 +22,62 @@ describe('Handshake', () => {
     vi.useRealTimers();
   });
 
-  it('asks a token provider before each attempt', async () => {
+  it('asks a token provider before each attempt and puts the token in the upgrade URL, not in hello', async () => {
     let n = 0;
     const { handshake, sent } = make(() => `token-${++n}`);
-    await handshake.begin(undefined, () => 0);
+    expect(await handshake.resolveUrl('ws://h/ws')).toBe('ws://h/ws?access_token=token-1');
+    handshake.begin(undefined, () => 0);
     handshake.complete();
-    await handshake.begin(session, () => 7);
+    expect(await handshake.resolveUrl('ws://h/ws?x=1&access_token=stale')).toBe(
+      'ws://h/ws?x=1&access_token=token-2',
+    );
+    handshake.begin(session, () => 7);
     expect(sent).toEqual([
-      { type: 'hello', v: 1, token: 'token-1' },
-      { type: 'resume', v: 1, sessionId: 's', resumeSecret: 'r', lastSeq: 7, token: 'token-2' },
+      { type: 'hello', v: 1 },
+      { type: 'resume', v: 1, sessionId: 's', resumeSecret: 'r', lastSeq: 7 },
     ]);
+    expect(handshake.presentedToken).toBe('token-2');
+  });
+
+  it('leaves the URL alone without a token', async () => {
+    const { handshake } = make(undefined);
+    expect(await handshake.resolveUrl('ws://h/ws')).toBe('ws://h/ws');
+    expect(handshake.presentedToken).toBeUndefined();
   });
 
   it('presents a refreshed token instead of the configured one', async () => {
-    const { handshake, sent } = make('old');
+    const { handshake } = make('old');
     handshake.setToken('new');
-    await handshake.begin(session, () => 0);
-    expect(sent).toMatchObject([{ token: 'new' }]);
+    expect(await handshake.resolveUrl('ws://h/')).toBe('ws://h/?access_token=new');
   });
 
-  it('drops the socket when the provider fails, and marks that failure as retryable', async () => {
-    const { handshake, sent, dropped } = make(() => Promise.reject(new Error('auth service down')));
-    await handshake.begin(undefined, () => 0);
+  it('fails the attempt when the provider fails, and marks that failure as retryable', async () => {
+    const { handshake, sent } = make(() => Promise.reject(new Error('auth service down')));
+    const failure = await handshake.resolveUrl('ws://h/').then(
+      () => undefined,
+      (error: unknown) => error as SwitchboardError,
+    );
     expect(sent).toEqual([]);
-    expect(dropped).toHaveLength(1);
-    expect(handshake.isProviderFailure(dropped[0]!)).toBe(true);
+    expect(failure?.code).toBe('UNAUTHORIZED');
+    expect(handshake.isProviderFailure(failure!)).toBe(true);
   });
 
-  it('says hello after the server refused a resume, until a welcome', async () => {
+  it('says hello after the server refused a resume, until a welcome', () => {
     const { handshake, sent } = make(undefined);
     handshake.forbidResume();
-    await handshake.begin(session, () => 3);
+    handshake.begin(session, () => 3);
     handshake.complete();
-    await handshake.begin(session, () => 3);
+    handshake.begin(session, () => 3);
     expect(sent).toMatchObject([{ type: 'hello' }, { type: 'resume' }]);
   });
 
-  it('gives up on a socket with no welcome in time', async () => {
+  it('gives up on a socket with no welcome in time', () => {
     vi.useFakeTimers();
     const { handshake, dropped } = make(undefined);
-    await handshake.begin(undefined, () => 0);
+    handshake.begin(undefined, () => 0);
     vi.advanceTimersByTime(999);
     expect(dropped).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(dropped).toMatchObject([{ code: 'TIMEOUT' }]);
-  });
-
-  it('does not send for a socket that went away while the provider ran', async () => {
-    let release: (token: string) => void = () => undefined;
-    const { handshake, sent } = make(() => new Promise<string>((resolve) => (release = resolve)));
-    const pending = handshake.begin(undefined, () => 0);
-    handshake.abort();
-    release('late');
-    await pending;
-    expect(sent).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The handshake on each new socket: resolve the token, send `hello` or `resume`, and give up on the socket
- * if no welcome comes in time.
+ * The handshake of each new socket: resolve the token before the socket opens (it travels in the upgrade's
+ * `access_token` query parameter, where the server checks it before any session state exists; ADR 0007),
+ * then send `hello` or `resume`, and give up on the socket if no welcome comes in time.
  *
  * Invariants:
  * - A resume is attempted whenever a session is known, unless the server refused the last one
@@ -27,10 +28,11 @@ export interface HandshakeOptions {
 export class Handshake {
   readonly #options: HandshakeOptions;
   #token: string | undefined;
+  /** The token of the latest upgrade (what the server's session now holds, until a refresh). */
+  #presented: string | undefined;
   #providerError: SwitchboardError | undefined;
   #isResumeAllowed = true;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #generation = 0;
 
   constructor(options: HandshakeOptions) {
     this.#options = options;
@@ -42,26 +44,41 @@ export class Handshake {
     return typeof this.#options.token === 'function';
   }
 
-  /** A socket opened: send `resume` for `session` (or `hello` when there is none) and wait for the welcome. */
-  async begin(session: ResumableSession | undefined, lastSeq: () => number): Promise<void> {
-    const generation = ++this.#generation;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#options.drop(new SwitchboardError('TIMEOUT', `no welcome within ${this.#options.timeoutMs} ms`));
-    }, this.#options.timeoutMs);
+  /** The token the current session was opened or last refreshed with, if any. */
+  get presentedToken(): string | undefined {
+    return this.#presented;
+  }
+
+  /**
+   * The URL of the next socket: `url` with the token (from the provider, asked now) as `access_token`.
+   * @throws SwitchboardError UNAUTHORIZED when the provider fails (retryable: see `isProviderFailure`)
+   */
+  async resolveUrl(url: string): Promise<string> {
     let token: string | undefined;
     try {
       token = await this.#resolveToken();
     } catch (cause) {
-      if (generation !== this.#generation) return;
       this.#providerError = new SwitchboardError('UNAUTHORIZED', 'the token provider failed', { cause });
-      this.#options.drop(this.#providerError);
-      return;
+      throw this.#providerError;
     }
-    // The socket may have gone (and another begun) while the provider ran.
-    if (generation !== this.#generation) return;
+    this.#presented = token;
+    return token === undefined ? url : withAccessToken(url, token);
+  }
+
+  /** A socket opened: send `resume` for `session` (or `hello` when there is none) and wait for the welcome. */
+  begin(session: ResumableSession | undefined, lastSeq: () => number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#options.drop(new SwitchboardError('TIMEOUT', `no welcome within ${this.#options.timeoutMs} ms`));
+    }, this.#options.timeoutMs);
     const resumable = this.#isResumeAllowed ? session : undefined;
-    this.#options.send(JSON.stringify(handshakeFrame(resumable, lastSeq(), token)));
+    // The token went with the upgrade; sending it again in hello would only cost a second verification.
+    this.#options.send(JSON.stringify(handshakeFrame(resumable, lastSeq(), undefined)));
+  }
+
+  /** A token refresh succeeded with `token` (from the provider, so not pinned like `setToken`). */
+  notePresented(token: string): void {
+    this.#presented = token;
   }
 
   /** A welcome arrived. */
@@ -73,7 +90,6 @@ export class Handshake {
 
   /** The socket went down before or after the welcome. */
   abort(): void {
-    this.#generation += 1;
     clearTimeout(this.#timer);
   }
 
@@ -85,6 +101,7 @@ export class Handshake {
   /** The app refreshed its token: present it from now on. */
   setToken(token: string): void {
     this.#token = token;
+    this.#presented = token;
   }
 
   /** Whether `error` is a failure of the token provider (retried, unlike a refused token). */
@@ -97,4 +114,13 @@ export class Handshake {
     if (this.#token !== undefined || typeof source !== 'function') return this.#token;
     return await source();
   }
+}
+
+/** `url` with `access_token` set (replacing one already there), as the server reads it at the upgrade. */
+function withAccessToken(url: string, token: string): string {
+  // A page may give a relative URL (browsers resolve it against the page, as `new WebSocket()` does).
+  const base = typeof location === 'undefined' ? undefined : location.href;
+  const parsed = new URL(url, base);
+  parsed.searchParams.set('access_token', token);
+  return parsed.toString();
 }

@@ -73,7 +73,10 @@ export class InboundFrames {
     const rejoins: RequestBody[] = [];
     for (const room of presence.rooms) {
       const metadata = presence.selfMetadata(room);
-      if (metadata !== undefined) rejoins.push({ type: 'join', room, metadata });
+      const maxPeers = presence.maxPeers(room);
+      // With the room's cap: if the room emptied meanwhile, this rejoin re-creates it with the same cap.
+      if (metadata !== undefined)
+        rejoins.push({ type: 'join', room, metadata, ...(maxPeers === undefined ? {} : { maxPeers }) });
     }
     presence.clear();
     out.tracker.rejectWhere(

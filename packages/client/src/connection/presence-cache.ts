@@ -9,6 +9,8 @@ import type { PeerInfo, PeerMetadata, PeerMetadataPatch } from '@switchboard/pro
 interface RoomView {
   selfMetadata: PeerMetadata;
   readonly peers: Map<string, PeerInfo>;
+  /** The room's cap from the roster that added this peer, for rejoining with it. */
+  readonly maxPeers: number | undefined;
 }
 
 /** Rooms this client is in, with their members. */
@@ -44,9 +46,18 @@ export class PresenceCache {
     return undefined;
   }
 
-  /** A roster replaces everything known about the room. */
-  applyRoster(room: string, selfMetadata: PeerMetadata, peers: readonly PeerInfo[]): void {
-    this.#rooms.set(room, { selfMetadata, peers: new Map(peers.map((peer) => [peer.peerId, peer])) });
+  /** The room's cap, as the roster that added this peer said (a refreshing roster does not repeat it). */
+  maxPeers(room: string): number | undefined {
+    return this.#rooms.get(room)?.maxPeers;
+  }
+
+  /** A roster replaces everything known about the room, except a cap it does not repeat. */
+  applyRoster(room: string, selfMetadata: PeerMetadata, peers: readonly PeerInfo[], maxPeers?: number): void {
+    this.#rooms.set(room, {
+      selfMetadata,
+      peers: new Map(peers.map((peer) => [peer.peerId, peer])),
+      maxPeers: maxPeers ?? this.#rooms.get(room)?.maxPeers,
+    });
   }
 
   /** A peer joined or changed (both carry the whole `PeerInfo`). */

@@ -41,7 +41,11 @@ export interface ReconnectingSocketHooks {
 
 /** Options of `ReconnectingSocket`. */
 export interface ReconnectingSocketOptions {
-  readonly url: string;
+  /**
+   * Where to connect, or a function that says so before each attempt (the token travels in the URL, and
+   * a token provider may need to run first). A rejection counts as a failed attempt, with its error.
+   */
+  readonly url: string | (() => Promise<string>);
   readonly WebSocket: WebSocketConstructor;
   readonly reconnectPolicy: ReconnectPolicy;
   readonly silenceTimeoutMs: number;
@@ -59,6 +63,8 @@ export class ReconnectingSocket {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #plannedAt: number | undefined;
   #isStopped = true;
+  /** Bumped by every open and stop, so a URL that resolves late opens nothing. */
+  #openGeneration = 0;
 
   constructor(options: ReconnectingSocketOptions) {
     this.#options = options;
@@ -133,6 +139,7 @@ export class ReconnectingSocket {
   /** Stop for good: close the socket (after `finalFrame`, if given) and cancel any retry. */
   stop(finalFrame?: string): void {
     this.#isStopped = true;
+    this.#openGeneration += 1;
     clearTimeout(this.#retryTimer);
     this.#plannedAt = undefined;
     const socket = this.#socket;
@@ -147,9 +154,31 @@ export class ReconnectingSocket {
   #open(): void {
     if (this.#isStopped) return;
     this.#options.hooks.onConnecting(this.#attempt);
+    const url = this.#options.url;
+    if (typeof url === 'string') {
+      this.#connect(url);
+      return;
+    }
+    const generation = ++this.#openGeneration;
+    url().then(
+      (resolved) => {
+        if (generation === this.#openGeneration && !this.#isStopped) this.#connect(resolved);
+      },
+      (error: unknown) => {
+        if (generation !== this.#openGeneration || this.#isStopped) return;
+        this.#handleDown(
+          error instanceof SwitchboardError
+            ? error
+            : new SwitchboardError('CONNECTION_LOST', 'the URL could not be made', { cause: error }),
+        );
+      },
+    );
+  }
+
+  #connect(url: string): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.#options.WebSocket(this.#options.url);
+      socket = new this.#options.WebSocket(url);
     } catch (cause) {
       this.#handleDown(
         new SwitchboardError('CONNECTION_LOST', 'the WebSocket could not be created', { cause }),

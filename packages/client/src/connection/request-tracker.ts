@@ -85,10 +85,17 @@ export class RequestTracker {
     if (entry === undefined) return;
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
-      this.reject(
-        id,
-        new SwitchboardError('TIMEOUT', `${entry.frame.type} request ${id} got no answer in ${timeoutMs} ms`),
-      );
+      // One more turn of the event loop first: after a stall (a loaded machine, a long pause) every overdue
+      // timer runs before the socket is read, so an answer that came in time may still sit unread.
+      entry.timer = setTimeout(() => {
+        this.reject(
+          id,
+          new SwitchboardError(
+            'TIMEOUT',
+            `${entry.frame.type} request ${id} got no answer in ${timeoutMs} ms`,
+          ),
+        );
+      }, 0);
     }, timeoutMs);
   }
 

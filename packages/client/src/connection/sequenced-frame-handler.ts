@@ -7,6 +7,7 @@ import type { ErrorMessage, SequencedServerMessage } from '@switchboard/protocol
 import type { PresenceCache } from './presence-cache.js';
 import type { RequestTracker, TrackedFrame } from './request-tracker.js';
 import type { RoomSnapshot, SignalingClientEvents } from './signaling-client-events.js';
+import type { SignalInbox } from './signal-inbox.js';
 import type { TypedEventEmitter } from './typed-event-emitter.js';
 import { errorFromWire } from './wire-error.js';
 
@@ -18,6 +19,8 @@ export interface SequencedFrameHandlerParts {
   readonly presence: PresenceCache;
   readonly tracker: RequestTracker;
   readonly events: TypedEventEmitter<SignalingClientEvents>;
+  /** Where relayed signals go: to the listeners, or held until one subscribes. */
+  readonly signals: SignalInbox;
 }
 
 /** Dispatches sequenced frames. */
@@ -33,8 +36,10 @@ export class SequencedFrameHandler {
     const { presence, tracker, events } = this.#parts;
     switch (frame.type) {
       case 'roster': {
-        presence.applyRoster(frame.room, frame.self.metadata, frame.peers);
-        const snapshot: RoomSnapshot = { room: frame.room, self: frame.self, peers: frame.peers };
+        presence.applyRoster(frame.room, frame.self.metadata, frame.peers, frame.maxPeers);
+        const { room, self, peers, maxPeers } = frame;
+        const snapshot: RoomSnapshot =
+          maxPeers === undefined ? { room, self, peers } : { room, self, peers, maxPeers };
         tracker.resolve(frame.ref, snapshot);
         events.emit('roster', snapshot);
         return;
@@ -57,7 +62,7 @@ export class SequencedFrameHandler {
         events.emit('left', frame.room, frame.reason);
         return;
       case 'signal':
-        events.emit('signal', frame.from, frame.data);
+        this.#parts.signals.deliver(frame.from, frame.data);
         return;
       case 'error': {
         const error = errorFromWire(frame.code, frame.message, frame.ref);

@@ -10,6 +10,7 @@ import type {
   SwitchboardError,
   WelcomeMessage,
 } from '@switchboard/protocol';
+import type { DroppedClientSignal } from './signal-inbox.js';
 
 /** Connection state, a discriminated union on `state` (the nats `Status` style). */
 export type ConnectionState =
@@ -34,6 +35,18 @@ export interface RoomSnapshot {
   readonly room: string;
   readonly self: { readonly peerId: string; readonly metadata: PeerMetadata };
   readonly peers: readonly PeerInfo[];
+  /** The room's cap (its own, or the server's limit), when this join added the peer to the room. */
+  readonly maxPeers?: number;
+}
+
+/** Options of `SignalingClient.join()`. */
+export interface JoinOptions {
+  /**
+   * The room cap to ask for, at most the server's `limits.maxPeersPerRoom`. If this join creates the room it
+   * becomes the room's cap for as long as the room has members; the join fails with `ROOM_FULL` when the room
+   * already holds this many peers, or its own cap. @default no cap of its own (the server's limit)
+   */
+  readonly maxPeers?: number;
 }
 
 /** Every event of `SignalingClient`: name -> listener signature. `on()` returns an unsubscribe function. */
@@ -54,8 +67,13 @@ export interface SignalingClientEvents {
   'peer-left': (room: string, peerId: string, reason: LeftReason) => void;
   /** This client was removed from a room (after `leave()`, or kicked). */
   left: (room: string, reason: LeftReason) => void;
-  /** A relayed signal; `from` is stamped by the server. */
+  /**
+   * A relayed signal; `from` is stamped by the server. Signals that arrive while there is no listener wait
+   * (see `maxEarlySignals`) and go to the first listener, in order.
+   */
   signal: (from: string, data: unknown) => void;
+  /** A signal that waited for a `signal` listener was given up (too many waiting, or too old). */
+  'signal-dropped': (dropped: DroppedClientSignal) => void;
   /** Fresh ICE servers (TURN credentials refreshed). */
   'ice-servers': (iceServers: readonly IceServer[]) => void;
   /** The server is draining; the client will resume (possibly on another node) by itself. */

@@ -6,6 +6,7 @@ describe('resolveSignalingClientOptions', () => {
   it('fills in the defaults', () => {
     const options = resolveSignalingClientOptions({ url: 'ws://127.0.0.1:1/ws', WebSocket });
     expect(options).toMatchObject({ requestTimeoutMs: 10_000, silenceTimeoutMs: 15_000, pingAfterMs: 5_000 });
+    expect(options).toMatchObject({ maxEarlySignals: 64, maxEarlySignalAgeMs: 10_000 });
     expect(options.ackDelayMs).toBeUndefined();
     expect(Object.isFrozen(options)).toBe(true);
   });
@@ -30,6 +31,8 @@ describe('resolveSignalingClientOptions', () => {
       [{ pingAfterMs: 20_000 }, /^pingAfterMs \(20000\) must be less than silenceTimeoutMs \(15000\)/],
       [{ ackDelayMs: -1 }, /^ackDelayMs must be zero or a positive number/],
       [{ token: 42 }, /^token must be a string or a function/],
+      [{ maxEarlySignals: 1.5 }, /^maxEarlySignals must be a whole number, 0 or more, got 1.5/],
+      [{ maxEarlySignalAgeMs: 0 }, /^maxEarlySignalAgeMs must be a positive number/],
     ];
     for (const [patch, message] of cases) {
       const attempt = () => resolveSignalingClientOptions({ url: 'ws://127.0.0.1:1', WebSocket, ...patch });

@@ -52,6 +52,18 @@ export interface SignalingClientOptions {
    */
   readonly ackDelayMs?: number;
   /**
+   * Signals that arrive while there is no `signal` listener (the app joined a room before it created its
+   * PeerManager, say) wait for the first listener: at most this many, the oldest given up first
+   * (`signal-dropped`). 0 keeps none.
+   * @default 64
+   */
+  readonly maxEarlySignals?: number;
+  /**
+   * ...and at most this long; then they are given up (`signal-dropped`).
+   * @default 10000
+   */
+  readonly maxEarlySignalAgeMs?: number;
+  /**
    * Source of uniform random numbers in [0, 1), for jitter.
    * @default Math.random
    */
@@ -68,6 +80,8 @@ export interface ResolvedSignalingClientOptions {
   readonly silenceTimeoutMs: number;
   readonly pingAfterMs: number;
   readonly ackDelayMs: number | undefined;
+  readonly maxEarlySignals: number;
+  readonly maxEarlySignalAgeMs: number;
   readonly random: () => number;
 }
 
@@ -75,6 +89,8 @@ const DEFAULTS = {
   requestTimeoutMs: 10_000,
   silenceTimeoutMs: 15_000,
   pingAfterMs: 5_000,
+  maxEarlySignals: 64,
+  maxEarlySignalAgeMs: 10_000,
   random: Math.random,
 } as const;
 
@@ -132,6 +148,14 @@ export function resolveSignalingClientOptions(
   if (ackDelayMs !== undefined && (!Number.isFinite(ackDelayMs) || ackDelayMs < 0)) {
     throw invalid(`ackDelayMs must be zero or a positive number of milliseconds, got ${ackDelayMs}.`);
   }
+  const maxEarlySignals = options.maxEarlySignals ?? DEFAULTS.maxEarlySignals;
+  if (!Number.isInteger(maxEarlySignals) || maxEarlySignals < 0) {
+    throw invalid(`maxEarlySignals must be a whole number, 0 or more, got ${maxEarlySignals}.`);
+  }
+  const maxEarlySignalAgeMs = positive(
+    'maxEarlySignalAgeMs',
+    options.maxEarlySignalAgeMs ?? DEFAULTS.maxEarlySignalAgeMs,
+  );
   const token = options.token;
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function') {
     throw invalid('token must be a string or a function returning one.');
@@ -146,6 +170,8 @@ export function resolveSignalingClientOptions(
     silenceTimeoutMs,
     pingAfterMs,
     ackDelayMs,
+    maxEarlySignals,
+    maxEarlySignalAgeMs,
     random: options.random ?? DEFAULTS.random,
   });
 }

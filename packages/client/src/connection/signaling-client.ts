@@ -20,31 +20,31 @@ import {
   type PeerInfo,
   type PeerMetadata,
   type PeerMetadataPatch,
-  type WelcomeMessage,
 } from '@switchboard/protocol';
 import { Handshake } from './handshake.js';
 import { InboundFrames } from './inbound-frames.js';
 import { InboundSequencer } from './inbound-sequencer.js';
-import { isFatalError } from './close-reason.js';
 import { PresenceCache } from './presence-cache.js';
+import { ProviderTokenRefresh } from './provider-token-refresh.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
 import { OutboundRequests } from './outbound-requests.js';
 import type { RequestBody } from './request-tracker.js';
 import { SequencedFrameHandler } from './sequenced-frame-handler.js';
+import { SessionLifecycle } from './session-lifecycle.js';
+import { SignalInbox } from './signal-inbox.js';
 import { ServerFrameRouter } from './server-frame-router.js';
 import {
   resolveSignalingClientOptions,
   type ResolvedSignalingClientOptions,
   type SignalingClientOptions,
 } from './signaling-client-options.js';
-import type { ConnectionState, RoomSnapshot, SignalingClientEvents } from './signaling-client-events.js';
+import type {
+  ConnectionState,
+  JoinOptions,
+  RoomSnapshot,
+  SignalingClientEvents,
+} from './signaling-client-events.js';
 import { TypedEventEmitter, type Unsubscribe } from './typed-event-emitter.js';
-
-interface Session {
-  readonly peerId: string;
-  readonly sessionId: string;
-  readonly resumeSecret: string;
-}
 
 /**
  * The signaling connection: promise API, typed events, automatic reconnect and transparent resume.
@@ -64,17 +64,12 @@ export class SignalingClient {
   readonly #presence = new PresenceCache();
   readonly #socket: ReconnectingSocket;
   readonly #frames: SequencedFrameHandler;
-  #state: ConnectionState = { state: 'idle' };
-  #session: Session | undefined;
-  #welcome: WelcomeMessage | undefined;
-  #iceServers: readonly IceServer[] = [];
-  /** A welcome was received on the current socket, so requests may be sent. */
-  #isLive = false;
+  readonly #signals: SignalInbox;
   readonly #inboundFrames: InboundFrames;
   readonly #router: ServerFrameRouter;
   readonly #out: OutboundRequests;
   readonly #handshake: Handshake;
-  #connectWaiters: { resolve: () => void; reject: (error: SwitchboardError) => void }[] = [];
+  readonly #lifecycle: SessionLifecycle;
 
   /** @throws SwitchboardError `INVALID_OPTIONS` naming the first bad option. */
   constructor(options: SignalingClientOptions) {
@@ -83,15 +78,20 @@ export class SignalingClient {
       inbound: this.#inbound,
       requestTimeoutMs: this.#options.requestTimeoutMs,
       ackDelayMs: this.#options.ackDelayMs,
-      welcome: () => this.#welcome,
-      isLive: () => this.#isLive && this.#socket.isOpen,
+      welcome: () => this.#lifecycle.welcome,
+      isLive: () => this.#lifecycle.isLive && this.#socket.isOpen,
       write: (text) => this.#socket.send(text),
       onSettled: (frame) => this.#frames.applySettled(frame),
+    });
+    this.#signals = new SignalInbox(this.#events, {
+      maxCount: this.#options.maxEarlySignals,
+      maxAgeMs: this.#options.maxEarlySignalAgeMs,
     });
     this.#frames = new SequencedFrameHandler({
       presence: this.#presence,
       tracker: this.#out.tracker,
       events: this.#events,
+      signals: this.#signals,
     });
     this.#inboundFrames = new InboundFrames({
       inbound: this.#inbound,
@@ -105,8 +105,8 @@ export class SignalingClient {
       out: this.#out,
       inbound: this.#inboundFrames,
       events: this.#events,
-      onWelcome: (welcome) => this.#onWelcome(welcome),
-      onIceServers: (iceServers) => (this.#iceServers = iceServers),
+      onWelcome: (welcome) => this.#lifecycle.welcomed(welcome),
+      onIceServers: (iceServers) => this.#lifecycle.setIceServers(iceServers),
       reconnectAfter: (delayMs) => this.#socket.reconnectAfter(delayMs),
       random: this.#options.random,
     });
@@ -116,43 +116,56 @@ export class SignalingClient {
       send: (text) => this.#socket.send(text),
       drop: (error) => this.#socket.drop(error),
     });
+    this.#lifecycle = new SessionLifecycle({
+      events: this.#events,
+      handshake: this.#handshake,
+      tokenRefresh: new ProviderTokenRefresh({
+        token: this.#options.token,
+        handshake: this.#handshake,
+        sendToken: (token) => this.#request<undefined>({ type: 'token', token }),
+        onError: (error) => this.#events.emit('error', error),
+      }),
+      inboundFrames: this.#inboundFrames,
+      out: this.#out,
+      markEstablished: () => this.#socket.markEstablished(),
+    });
     this.#socket = new ReconnectingSocket({
-      url: this.#options.url,
+      url: () => this.#handshake.resolveUrl(this.#options.url),
       WebSocket: this.#options.WebSocket,
       reconnectPolicy: this.#options.reconnectPolicy,
       silenceTimeoutMs: this.#options.silenceTimeoutMs,
       pingAfterMs: this.#options.pingAfterMs,
       hooks: {
-        onOpen: () => void this.#handshake.begin(this.#session, () => this.#inbound.lastSeq),
+        onOpen: () => this.#handshake.begin(this.#lifecycle.session, () => this.#inbound.lastSeq),
         onMessage: (text) => this.#router.route(text),
-        onDown: (error) => this.#onDown(error),
-        onConnecting: (attempt) => this.#setState({ state: 'connecting', attempt }),
+        onDown: (error) => this.#lifecycle.down(error),
+        onConnecting: (attempt) => this.#lifecycle.setState({ state: 'connecting', attempt }),
         onReconnecting: (attempt, delayMs, lastError) =>
-          this.#setState({ state: 'reconnecting', attempt, delayMs, lastError }),
-        onGiveUp: (lastError) => this.#shutDown(lastError),
+          this.#lifecycle.setState({ state: 'reconnecting', attempt, delayMs, lastError }),
+        onGiveUp: (lastError) => this.#lifecycle.shutDown(lastError),
       },
     });
   }
 
   /** The connection state (a discriminated union on `state`). */
   get state(): ConnectionState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
   /** This peer's id in the current session, once welcomed. */
   get peerId(): string | undefined {
-    return this.#session?.peerId;
+    return this.#lifecycle.session?.peerId;
   }
   /** The current session id, once welcomed. */
   get sessionId(): string | undefined {
-    return this.#session?.sessionId;
+    return this.#lifecycle.session?.sessionId;
   }
   /** ICE servers for RTCPeerConnection (STUN, and TURN with short-lived credentials). */
   get iceServers(): readonly IceServer[] {
-    return this.#iceServers;
+    return this.#lifecycle.iceServers;
   }
   /** The server's limits, once welcomed. */
   get limits(): Limits | undefined {
-    return this.#welcome?.limits;
+    return this.#lifecycle.welcome?.limits;
   }
   /** The rooms this client is in. */
   get rooms(): readonly string[] {
@@ -170,19 +183,26 @@ export class SignalingClient {
   isPolite(peerId: string): boolean {
     const known = this.#presence.findPeer(peerId);
     if (known !== undefined) return known.polite;
-    const self = this.#session?.peerId;
+    const self = this.#lifecycle.session?.peerId;
     if (self === undefined)
       throw new SwitchboardError('NOT_CONNECTED', 'isPolite() needs a session; call connect() first');
     return self > peerId;
   }
 
-  /** Listen to an event; returns a function that removes the listener. */
+  /**
+   * Listen to an event; returns a function that removes the listener. The first `signal` listener also
+   * gets the signals that waited for one, in order, right after `on()` returns.
+   */
   on<E extends keyof SignalingClientEvents>(event: E, listener: SignalingClientEvents[E]): Unsubscribe {
-    return this.#events.on(event, listener);
+    const off = this.#events.on(event, listener);
+    if (event === 'signal') this.#signals.listenerAdded();
+    return off;
   }
   /** Listen to the next occurrence of an event only; returns a function that removes the listener. */
   once<E extends keyof SignalingClientEvents>(event: E, listener: SignalingClientEvents[E]): Unsubscribe {
-    return this.#events.once(event, listener);
+    const off = this.#events.once(event, listener);
+    if (event === 'signal') this.#signals.listenerAdded();
+    return off;
   }
 
   /**
@@ -190,15 +210,23 @@ export class SignalingClient {
    * policy gives up, the server refuses for good (e.g. `UNAUTHORIZED`), or `close()` is called.
    */
   connect(): Promise<void> {
-    if (this.#state.state === 'connected') return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
-    if (this.#state.state === 'idle' || this.#state.state === 'closed') this.#socket.start();
+    const { state } = this.#lifecycle.state;
+    if (state === 'connected') return Promise.resolve();
+    const promise = this.#lifecycle.nextWelcome();
+    if (state === 'idle' || state === 'closed') this.#socket.start();
     return promise;
   }
 
-  /** Join `room` with `metadata`; resolves with the room as it is right after joining. */
-  join(room: string, metadata: PeerMetadata): Promise<RoomSnapshot> {
-    return this.#request<RoomSnapshot>({ type: 'join', room, metadata });
+  /**
+   * Join `room` with `metadata`; resolves with the room as it is right after joining.
+   * @example
+   * await client.join('team-call', { nickname: 'ada' }, { maxPeers: 6 }); // ROOM_FULL for a 7th peer
+   */
+  join(room: string, metadata: PeerMetadata, options: JoinOptions = {}): Promise<RoomSnapshot> {
+    const { maxPeers } = options;
+    return this.#request<RoomSnapshot>(
+      maxPeers === undefined ? { type: 'join', room, metadata } : { type: 'join', room, metadata, maxPeers },
+    );
   }
   /** Leave `room`; resolves when the server confirms. */
   leave(room: string): Promise<void> {
@@ -226,20 +254,22 @@ export class SignalingClient {
 
   /** End the session: send `bye`, close the socket, and fail pending requests with `CONNECTION_CLOSED`. */
   close(): Promise<void> {
-    if (this.#state.state === 'closed' || this.#state.state === 'idle') {
-      this.#setState({ state: 'closed', reason: undefined });
+    const { state } = this.#lifecycle.state;
+    if (state === 'closed' || state === 'idle') {
+      this.#lifecycle.setState({ state: 'closed', reason: undefined });
       return Promise.resolve();
     }
-    this.#socket.stop(this.#isLive ? JSON.stringify({ type: 'bye' }) : undefined);
+    this.#socket.stop(this.#lifecycle.isLive ? JSON.stringify({ type: 'bye' }) : undefined);
     // The session ends with bye; a later connect() starts a new one.
-    this.#session = undefined;
+    this.#lifecycle.forgetSession();
     this.#presence.clear();
-    this.#shutDown(undefined);
+    this.#signals.clear();
+    this.#lifecycle.shutDown(undefined);
     return Promise.resolve();
   }
 
   #request<T>(body: RequestBody): Promise<T> {
-    const { state } = this.#state;
+    const { state } = this.#lifecycle.state;
     if (state === 'idle' || state === 'closed') {
       return Promise.reject(
         new SwitchboardError(
@@ -249,73 +279,5 @@ export class SignalingClient {
       );
     }
     return this.#out.add<T>(body);
-  }
-
-  #onWelcome(welcome: WelcomeMessage): void {
-    this.#handshake.complete();
-    this.#socket.markEstablished();
-    const previous = this.#session;
-    this.#session = {
-      peerId: welcome.peerId,
-      sessionId: welcome.sessionId,
-      resumeSecret: welcome.resumeSecret,
-    };
-    this.#welcome = welcome;
-    this.#iceServers = welcome.iceServers;
-    this.#isLive = true;
-    let resendAfterId = 0;
-    if (welcome.resumed) {
-      resendAfterId = welcome.lastClientId;
-      this.#inboundFrames.resumed(welcome);
-    } else {
-      this.#inboundFrames.startFresh(previous !== undefined);
-    }
-    this.#out.afterWelcome(welcome, resendAfterId);
-    this.#setState({
-      state: 'connected',
-      peerId: welcome.peerId,
-      sessionId: welcome.sessionId,
-      resumed: welcome.resumed,
-    });
-    this.#events.emit('welcome', welcome);
-    if (previous !== undefined && !welcome.resumed) {
-      this.#events.emit('session-lost', { previousPeerId: previous.peerId, peerId: welcome.peerId });
-    }
-    for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
-  }
-
-  #onDown(error: SwitchboardError): boolean {
-    this.#isLive = false;
-    this.#handshake.abort();
-    this.#out.pause();
-    // Say hello next time; the fresh welcome then takes the session-lost path (rejoin, fail signals).
-    if (error.code === 'RESUME_FORBIDDEN') this.#handshake.forbidResume();
-    if (error.code !== 'CONNECTION_LOST' && error.code !== 'SERVER_DRAINING')
-      this.#events.emit('error', error);
-    if (!this.#handshake.isProviderFailure(error) && isFatalError(error, this.#handshake.hasTokenProvider)) {
-      this.#shutDown(error);
-      return false;
-    }
-    return true;
-  }
-
-  #shutDown(reason: SwitchboardError | undefined): void {
-    this.#isLive = false;
-    this.#handshake.abort();
-    const failure = new SwitchboardError(
-      'CONNECTION_CLOSED',
-      reason === undefined ? 'the client was closed' : `the connection closed: ${reason.message}`,
-      {
-        cause: reason,
-      },
-    );
-    this.#out.stop(failure);
-    for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(reason ?? failure);
-    this.#setState({ state: 'closed', reason });
-  }
-
-  #setState(state: ConnectionState): void {
-    this.#state = state;
-    this.#events.emit('state', state);
   }
 }

@@ -25,8 +25,19 @@ export function fileSourceFromBlob(blob: Blob, name?: string): FileSource {
     size: blob.size,
     mimeType: blob.type,
     async *chunks(chunkBytes) {
-      for (let offset = 0; offset < blob.size; offset += chunkBytes) {
-        yield new Uint8Array(await blob.slice(offset, offset + chunkBytes).arrayBuffer());
+      const read = (offset: number): Promise<ArrayBuffer> => {
+        const reading = blob.slice(offset, offset + chunkBytes).arrayBuffer();
+        // A read left behind when the consumer stops early must not surface as an unhandled rejection.
+        reading.catch(() => undefined);
+        return reading;
+      };
+      // One slice ahead: in a browser each Blob read is a round trip to the browser process, so the next
+      // one runs while this chunk is hashed and sent.
+      let next = blob.size > 0 ? read(0) : undefined;
+      for (let offset = 0; next !== undefined; offset += chunkBytes) {
+        const current = await next;
+        next = offset + chunkBytes < blob.size ? read(offset + chunkBytes) : undefined;
+        yield new Uint8Array(current);
       }
     },
   };

@@ -122,7 +122,8 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
    * is open and below the high watermark. Await it to get backpressure; rejects with `CHANNEL_CLOSED`.
    */
   write(data: string | Uint8Array): Promise<void> {
-    if (this.channel.readyState === 'closing' || this.channel.readyState === 'closed') {
+    const state = this.channel.readyState;
+    if (state === 'closing' || state === 'closed') {
       return Promise.reject(
         new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" is closed.`),
       );
@@ -149,8 +150,11 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
 
   /** Resolves when the channel is open (at once if it is); rejects with `CHANNEL_CLOSED` if it closes first. */
   whenOpen(): Promise<void> {
-    if (this.isOpen) return Promise.resolve();
-    if (this.channel.readyState !== 'connecting') {
+    // Read once: @roamhq/wrtc updates `readyState` from its own thread, so two reads in a row can differ
+    // ('connecting', then 'open'), and the second check used to take an opening channel for a closed one.
+    const state = this.channel.readyState;
+    if (state === 'open') return Promise.resolve();
+    if (state !== 'connecting') {
       return Promise.reject(
         new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" is closed.`),
       );

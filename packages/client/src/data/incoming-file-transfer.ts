@@ -5,12 +5,11 @@
  * piling the file up in memory.
  */
 import { SwitchboardError } from '@switchboard/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
 import { blobFileSink, type FileSink } from './file-sink.js';
 import type { FlowControlledDataChannel } from './flow-controlled-data-channel.js';
 import type { FileTransferEvents } from './outgoing-file-transfer.js';
+import { canHashChunks, createTransferHash, type TransferHash } from './transfer-hash.js';
 import { encodeTransferControl, parseTransferControl } from './transfer-protocol.js';
 
 type Phase = 'offered' | 'receiving' | 'finished';
@@ -26,7 +25,8 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   readonly #flow: FlowControlledDataChannel;
   readonly #ackEveryBytes: number;
   readonly #events = new TypedEmitter<FileTransferEvents>();
-  readonly #hash = sha256.create();
+  readonly #canSenderHashChunks: boolean;
+  #hash: TransferHash | undefined;
   #phase: Phase = 'offered';
   #sink: FileSink | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -38,7 +38,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   constructor(
     id: string,
     flow: FlowControlledDataChannel,
-    meta: { readonly name: string; readonly size: number; readonly mime: string },
+    meta: { readonly name: string; readonly size: number; readonly mime: string; readonly h?: 1 },
     ackEveryBytes: number,
   ) {
     this.id = id;
@@ -47,6 +47,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
     this.mimeType = meta.mime;
     this.#flow = flow;
     this.#ackEveryBytes = ackEveryBytes;
+    this.#canSenderHashChunks = meta.h === 1;
     flow.on('message', (data) => this.#onMessage(data));
     flow.on('close', () => {
       this.#enqueue(() =>
@@ -81,7 +82,11 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
     const result = new Promise<void>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
-    this.#flow.write(encodeTransferControl({ t: 'accept' })).catch(() => undefined);
+    const isChunked = this.#canSenderHashChunks && canHashChunks();
+    this.#hash = createTransferHash(isChunked ? 'chunks' : 'file');
+    this.#flow
+      .write(encodeTransferControl(isChunked ? { t: 'accept', h: 1 } : { t: 'accept' }))
+      .catch(() => undefined);
     return result;
   }
 
@@ -138,7 +143,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   async #write(chunk: Uint8Array): Promise<void> {
     if (this.#written + chunk.byteLength > this.size)
       throw new Error('The sender sent more bytes than announced.');
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
     await this.#sink?.write(chunk);
     this.#written += chunk.byteLength;
     this.#events.emit('progress', { bytes: this.#written, totalBytes: this.size });
@@ -149,7 +154,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   }
 
   async #finish(expected: string): Promise<void> {
-    const actual = bytesToHex(this.#hash.digest());
+    const actual = await this.#hash?.digestHex();
     if (actual !== expected || this.#written !== this.size) {
       this.#flow.sendNow(encodeTransferControl({ t: 'error', code: 'HASH_MISMATCH' }));
       await this.#fail(

@@ -5,11 +5,10 @@
  * holds the whole file.
  */
 import { SwitchboardError } from '@switchboard/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
 import { FlowControlledDataChannel, type FlowControlOptions } from './flow-controlled-data-channel.js';
 import type { FileSource } from './file-source.js';
+import { canHashChunks, createTransferHash } from './transfer-hash.js';
 import {
   encodeTransferControl,
   parseTransferControl,
@@ -104,10 +103,17 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
     try {
       await this.#flow.whenOpen();
       const { name, size, mimeType } = this.#source;
-      await this.#flow.write(encodeTransferControl({ t: 'meta', name, size, mime: mimeType }));
+      const canChunk = canHashChunks();
+      await this.#flow.write(
+        encodeTransferControl(
+          canChunk
+            ? { t: 'meta', name, size, mime: mimeType, h: 1 }
+            : { t: 'meta', name, size, mime: mimeType },
+        ),
+      );
       const answer = await this.#nextControl();
       if (answer.t !== 'accept') throw this.#failure(answer);
-      const hash = sha256.create();
+      const hash = createTransferHash(canChunk && answer.h === 1 ? 'chunks' : 'file');
       for await (const chunk of this.#source.chunks(this.#settings.chunkBytes)) {
         while (this.#sent - this.#acked > this.#settings.windowBytes) await this.#waitForWake();
         this.#throwIfStopped();
@@ -123,7 +129,7 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
           `The source yielded ${this.#sent} bytes, not the announced ${this.size}.`,
         );
       }
-      await this.#flow.write(encodeTransferControl({ t: 'end', sha256: bytesToHex(hash.digest()) }));
+      await this.#flow.write(encodeTransferControl({ t: 'end', sha256: await hash.digestHex() }));
       const outcome = await this.#nextControl();
       if (outcome.t !== 'done') throw this.#failure(outcome);
     } catch (error) {

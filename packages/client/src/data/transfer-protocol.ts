@@ -3,13 +3,15 @@
  * several transfers run at once and chat on other channels never waits behind a file. On that channel text
  * messages are control (JSON below) and binary messages are file bytes, in order.
  *
- *   sender -> receiver   meta { name, size, mime }        first message
- *   receiver -> sender   accept | cancel                  the receiver decides
+ *   sender -> receiver   meta { name, size, mime, h? }    first message; `h: 1` = can hash per chunk
+ *   receiver -> sender   accept { h? } | cancel           the receiver decides; `h: 1` when both can
  *   sender -> receiver   <bytes>...                       chunks of at most the SCTP max message size
  *   receiver -> sender   ack { n }                        bytes written so far; the sender keeps at most
  *                                                         `windowBytes` unacknowledged, so a slow disk
  *                                                         cannot make the receiver buffer the file in memory
- *   sender -> receiver   end { sha256 }                   hex digest of the whole file
+ *   sender -> receiver   end { sha256 }                   hex digest: with `h` on both meta and accept, the
+ *                                                         SHA-256 of the messages' SHA-256 digests, in
+ *                                                         order; else of the whole file (transfer-hash.ts)
  *   receiver -> sender   done | error { code }            HASH_MISMATCH or TRANSFER_FAILED
  *   either side          cancel                           TRANSFER_CANCELLED on the other side
  */
@@ -19,8 +21,14 @@ export const TRANSFER_LABEL_PREFIX = 'sbf:';
 
 /** One control message. */
 export type TransferControl =
-  | { readonly t: 'meta'; readonly name: string; readonly size: number; readonly mime: string }
-  | { readonly t: 'accept' }
+  | {
+      readonly t: 'meta';
+      readonly name: string;
+      readonly size: number;
+      readonly mime: string;
+      readonly h?: 1;
+    }
+  | { readonly t: 'accept'; readonly h?: 1 }
   | { readonly t: 'ack'; readonly n: number }
   | { readonly t: 'end'; readonly sha256: string }
   | { readonly t: 'done' }
@@ -42,7 +50,11 @@ export function parseTransferControl(text: string): TransferControl | undefined 
       if (typeof m['name'] !== 'string' || typeof m['mime'] !== 'string') return undefined;
       if (typeof m['size'] !== 'number' || !Number.isSafeInteger(m['size']) || m['size'] < 0)
         return undefined;
-      return { t: 'meta', name: m['name'], size: m['size'], mime: m['mime'] };
+      return m['h'] === 1
+        ? { t: 'meta', name: m['name'], size: m['size'], mime: m['mime'], h: 1 }
+        : { t: 'meta', name: m['name'], size: m['size'], mime: m['mime'] };
+    case 'accept':
+      return m['h'] === 1 ? { t: 'accept', h: 1 } : { t: 'accept' };
     case 'ack':
       return typeof m['n'] === 'number' && m['n'] >= 0 ? { t: 'ack', n: m['n'] } : undefined;
     case 'end':
@@ -53,7 +65,6 @@ export function parseTransferControl(text: string): TransferControl | undefined 
       return m['code'] === 'HASH_MISMATCH' || m['code'] === 'TRANSFER_FAILED'
         ? { t: 'error', code: m['code'] }
         : undefined;
-    case 'accept':
     case 'done':
     case 'cancel':
       return { t: m['t'] };

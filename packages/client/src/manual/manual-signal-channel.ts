@@ -42,6 +42,8 @@ export class ManualSignalChannel implements SignalChannel {
   readonly remoteId: string;
   readonly selfId: string;
   readonly iceServers: readonly IceServer[];
+  /** One code each way: a restart offer would have no way across (and no person to carry it). */
+  readonly canRenegotiate = false;
   readonly #events = new TypedEmitter<ManualEvents>();
   readonly #codes: string[] = [];
 

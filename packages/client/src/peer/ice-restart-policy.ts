@@ -5,8 +5,11 @@
  */
 import { exponentialBackoffWithFullJitter } from '../connection/backoff.js';
 
-/** Why a restart is being considered. */
-export type IceRestartReason = 'failed' | 'disconnected' | 'timeout';
+/**
+ * Why a restart is being considered: ICE `failed`, stayed `disconnected` too long, a restart did not
+ * reconnect in time (`timeout`), or a negotiated link never got past `new`/`checking` (`stuck`).
+ */
+export type IceRestartReason = 'failed' | 'disconnected' | 'timeout' | 'stuck';
 
 /** What the link knows when it asks the policy. */
 export interface IceRestartContext {

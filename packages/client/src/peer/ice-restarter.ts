@@ -5,6 +5,10 @@
  * - `disconnected`: often heals by itself (a Wi-Fi hiccup), so wait `disconnectedTimeoutMs` first, then
  *   restart (the simple-peer #579 discussion; Trystero closes after 5 s instead, which loses the call).
  * - A restart that has not reconnected within `restartTimeoutMs` counts as failed and the next one begins.
+ * - Watchdog: a link whose offer/answer exchange is done (both descriptions set) but whose ICE is still
+ *   `new` or `checking` after `connectTimeoutMs` is restarted too (reason `stuck`). A lost candidate batch
+ *   or a browser that never starts gathering would otherwise leave it there forever: `failed` never comes
+ *   from `new`. A link with nothing negotiated yet is idle, not stuck, so it is never restarted.
  * - `connected`/`completed` resets the attempt counter.
  * - When the policy returns `null`, `onGiveUp` runs (the link then fails with `ICE_FAILED`).
  *
@@ -19,6 +23,8 @@ export interface IceRestarterHost {
   readonly policy: IceRestartPolicy;
   readonly disconnectedTimeoutMs: number;
   readonly restartTimeoutMs: number;
+  /** Watchdog: restart a negotiated link still in ICE `new`/`checking` after this long; 0 turns it off. */
+  readonly connectTimeoutMs: number;
   onRestart(info: {
     readonly attempt: number;
     readonly reason: IceRestartReason;
@@ -56,7 +62,12 @@ export class IceRestarter {
         this.#clearTimer();
         this.#timer = setTimeout(() => this.#schedule('disconnected'), this.#host.disconnectedTimeoutMs);
         break;
+      case 'new':
+      case 'checking':
+        this.#armWatchdog();
+        break;
       default:
+        this.#clearTimer();
         break;
     }
   }
@@ -74,6 +85,17 @@ export class IceRestarter {
   dispose(): void {
     this.#isDisposed = true;
     this.#clearTimer();
+  }
+
+  /**
+   * Arms the `stuck` watchdog once the descriptions are exchanged. A pending timer (a scheduled restart,
+   * a restart's own timeout, or the watchdog itself) already covers the link, so it is left alone.
+   */
+  #armWatchdog(): void {
+    const { pc, connectTimeoutMs } = this.#host;
+    if (connectTimeoutMs <= 0 || this.#timer !== undefined) return;
+    if (pc.localDescription === null || pc.remoteDescription === null) return;
+    this.#timer = setTimeout(() => this.#schedule('stuck'), connectTimeoutMs);
   }
 
   #schedule(reason: IceRestartReason): void {

@@ -1,9 +1,11 @@
 /**
- * Options of a link (each can differ per remote peer) and their defaults, in one object.
+ * Options of a link (each can differ per remote peer) and their defaults, in one object; and what a link
+ * is built from (`PeerLinkInit`).
  */
 import { SwitchboardError } from '@switchboard/protocol';
 import type { FlowControlOptions } from '../data/flow-controlled-data-channel.js';
 import { BackoffIceRestartPolicy, type IceRestartPolicy } from './ice-restart-policy.js';
+import type { PeerSignal } from './peer-signal.js';
 
 /** Per-link behaviour. Every field is optional; `PEER_LINK_DEFAULTS` fills the rest. */
 export interface PeerLinkOptions {
@@ -45,6 +47,13 @@ export interface PeerLinkOptions {
    */
   readonly iceRestartTimeoutMs?: number;
   /**
+   * Watchdog: once the offer and answer are exchanged, ICE that is still `new` or `checking` after this
+   * long is restarted (reason `stuck`, through `iceRestartPolicy`). 0 turns the watchdog off; a carrier
+   * that cannot renegotiate (manual copy/paste) turns it off by itself.
+   * @default 15000
+   */
+  readonly iceConnectTimeoutMs?: number;
+  /**
    * Watermarks of every channel of the link.
    * @default FLOW_CONTROL_DEFAULTS (1 MiB high, 256 KiB low)
    */
@@ -74,6 +83,7 @@ export const PEER_LINK_DEFAULTS = {
   iceTransportPolicy: 'all',
   disconnectedTimeoutMs: 3000,
   iceRestartTimeoutMs: 10_000,
+  iceConnectTimeoutMs: 15_000,
   flowControl: {},
   maxMessageBytes: 64 * 1024 * 1024,
   transferWindowBytes: 16 * 1024 * 1024,
@@ -106,6 +116,7 @@ export function resolvePeerLinkOptions(options: PeerLinkOptions): ResolvedPeerLi
     'candidateBatchMs',
     'disconnectedTimeoutMs',
     'iceRestartTimeoutMs',
+    'iceConnectTimeoutMs',
     'maxMessageBytes',
     'transferWindowBytes',
     'transferAckEveryBytes',
@@ -117,4 +128,14 @@ export function resolvePeerLinkOptions(options: PeerLinkOptions): ResolvedPeerLi
     );
   }
   return Object.freeze(resolved);
+}
+
+/** What a link needs from its manager. */
+export interface PeerLinkInit {
+  readonly peerId: string;
+  readonly isPolite: boolean;
+  readonly pc: RTCPeerConnection;
+  readonly options: ResolvedPeerLinkOptions;
+  /** Sends an envelope to the remote peer (in call order). */
+  readonly send: (signal: PeerSignal) => Promise<void>;
 }

@@ -4,33 +4,23 @@
  * (ice-restarter.ts). Apps never call createOffer: adding a channel or a track is enough.
  */
 import { SwitchboardError } from '@switchboard/protocol';
-import { acceptTransferChannel } from '../data/accept-transfer-channel.js';
+import type { ChannelInit } from '../data/channel-registry.js';
 import type { FileSource } from '../data/file-source.js';
-import { OutgoingFileTransfer } from '../data/outgoing-file-transfer.js';
-import { ChannelRegistry, type ChannelInit } from '../data/channel-registry.js';
+import type { OutgoingFileTransfer } from '../data/outgoing-file-transfer.js';
 import type { PeerChannel } from '../data/peer-channel.js';
-import { TRANSFER_LABEL_PREFIX, transferChunkBytes } from '../data/transfer-protocol.js';
-import { CandidateBatcher } from './candidate-batcher.js';
+import { closeOutsideCallbacks } from './close-outside-callbacks.js';
 import { IceRestarter } from './ice-restarter.js';
+import { LinkDataChannels } from './link-data-channels.js';
 import { LocalMedia } from './local-media.js';
 import { readLinkStats, type LinkStats } from './link-stats.js';
 import type { PeerLinkEvents, PeerLinkState, LinkCloseReason } from './peer-link-events.js';
-import type { ResolvedPeerLinkOptions } from './peer-link-options.js';
+import type { PeerLinkInit } from './peer-link-options.js';
 import type { PeerSignal } from './peer-signal.js';
 import { PerfectNegotiator } from './perfect-negotiator.js';
 import { randomId } from './random-id.js';
 import { RemoteStreamTracker } from './remote-stream-tracker.js';
 import { TypedEmitter, type Subscribable } from './typed-emitter.js';
-
-/** What a link needs from its manager. */
-export interface PeerLinkInit {
-  readonly peerId: string;
-  readonly isPolite: boolean;
-  readonly pc: RTCPeerConnection;
-  readonly options: ResolvedPeerLinkOptions;
-  /** Sends an envelope to the remote peer (in call order). */
-  readonly send: (signal: PeerSignal) => Promise<void>;
-}
+import { whenLinkConnected } from './when-link-connected.js';
 
 /** A WebRTC connection to one remote peer. Created by `PeerManager.connect()` or by an incoming offer. */
 export class PeerLink implements Subscribable<PeerLinkEvents> {
@@ -40,15 +30,16 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
   readonly isPolite: boolean;
   /** The underlying connection (for advanced use: transceivers, codecs). */
   readonly pc: RTCPeerConnection;
-  readonly #options: ResolvedPeerLinkOptions;
+  /** This incarnation's id; every envelope the link sends carries it (link-incarnations.ts). */
+  readonly linkId = randomId(9);
   readonly #send: (signal: PeerSignal) => Promise<void>;
   readonly #events = new TypedEmitter<PeerLinkEvents>();
   readonly #negotiator: PerfectNegotiator;
-  readonly #batcher: CandidateBatcher;
   readonly #restarter: IceRestarter;
   readonly #streams: RemoteStreamTracker;
-  readonly #channels: ChannelRegistry;
+  readonly #channels: LinkDataChannels;
   readonly #media: LocalMedia;
+  #remoteLinkId: string | undefined;
   #isConnected = false;
   #isClosed = false;
 
@@ -56,36 +47,35 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
     this.peerId = init.peerId;
     this.isPolite = init.isPolite;
     this.pc = init.pc;
-    this.#options = init.options;
     this.#send = init.send;
     const { pc } = this;
     this.#media = new LocalMedia(pc);
-    this.#channels = new ChannelRegistry(pc, init.isPolite, {
-      ...init.options.flowControl,
-      maxMessageBytes: init.options.maxMessageBytes,
-      maxFrameBytes: () => transferChunkBytes(pc.sctp?.maxMessageSize ?? undefined),
+    this.#channels = new LinkDataChannels({
+      pc,
+      isPolite: init.isPolite,
+      options: init.options,
+      onChannel: (channel) => this.#events.emit('channel', channel),
+      onFile: (transfer) => {
+        if (!this.#events.hasListeners('file')) return false;
+        this.#events.emit('file', transfer);
+        return true;
+      },
     });
     this.#negotiator = new PerfectNegotiator({
       pc,
       isPolite: init.isPolite,
       iceMode: init.options.iceMode,
       gatheringTimeoutMs: init.options.gatheringTimeoutMs,
+      candidateBatchMs: init.options.candidateBatchMs,
       send: (signal) => this.#signal(signal),
       reportError: (error) => this.#events.emit('error', error),
     });
-    this.#batcher = new CandidateBatcher(
-      init.options.candidateBatchMs,
-      ({ candidates, isEndOfCandidates }) => {
-        this.#signal(
-          isEndOfCandidates ? { sb: 1, k: 'ice', c: candidates, e: 1 } : { sb: 1, k: 'ice', c: candidates },
-        );
-      },
-    );
     this.#restarter = new IceRestarter({
       pc,
       policy: init.options.iceRestartPolicy,
       disconnectedTimeoutMs: init.options.disconnectedTimeoutMs,
       restartTimeoutMs: init.options.iceRestartTimeoutMs,
+      connectTimeoutMs: init.options.iceConnectTimeoutMs,
       onRestart: (info) => this.#events.emit('ice-restart', info),
       onRecovered: (info) => this.#events.emit('ice-recovered', info),
       onGiveUp: ({ attempts }) => {
@@ -101,13 +91,7 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
       (stream) => this.#events.emit('stream-removed', stream),
     );
     pc.addEventListener('negotiationneeded', () => void this.#negotiator.onNegotiationNeeded());
-    pc.addEventListener('icecandidate', (event) => {
-      // In complete (non-trickle) mode the candidates travel inside the description instead.
-      if (this.#options.iceMode === 'trickle')
-        this.#batcher.add(event.candidate === null ? null : event.candidate.toJSON());
-    });
     pc.addEventListener('track', (event) => this.#streams.onTrack(event));
-    pc.addEventListener('datachannel', (event) => this.#onDataChannel(event.channel));
     const onState = (): void => this.#onStateChange();
     for (const name of [
       'signalingstatechange',
@@ -123,6 +107,11 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
   get state(): PeerLinkState {
     const { signalingState, iceConnectionState, iceGatheringState, connectionState } = this.pc;
     return { signalingState, iceConnectionState, iceGatheringState, connectionState };
+  }
+
+  /** The remote link's id, once an envelope from it arrived (older SDKs send none). */
+  get remoteLinkId(): string | undefined {
+    return this.#remoteLinkId;
   }
 
   /** Whether the link is connected now. */
@@ -191,13 +180,7 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
   /** Sends a file on its own channel. Watch `progress`; await `result`. */
   sendFile(source: FileSource): OutgoingFileTransfer {
     this.#throwIfClosed();
-    const id = randomId(9);
-    const channel = this.pc.createDataChannel(`${TRANSFER_LABEL_PREFIX}${id}`, { ordered: true });
-    return new OutgoingFileTransfer(id, channel, source, {
-      ...this.#options.flowControl,
-      chunkBytes: transferChunkBytes(this.pc.sctp?.maxMessageSize ?? undefined),
-      windowBytes: this.#options.transferWindowBytes,
-    });
+    return this.#channels.sendFile(source);
   }
 
   /** Restarts ICE now (normally automatic on failure). */
@@ -213,33 +196,7 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
 
   /** Resolves when connected; rejects with `TIMEOUT` after `timeoutMs`, or `CONNECTION_CLOSED` on close. */
   whenConnected(timeoutMs = 30_000): Promise<void> {
-    if (this.#isConnected) return Promise.resolve();
-    if (this.#isClosed)
-      return Promise.reject(new SwitchboardError('CONNECTION_CLOSED', 'The link is closed.'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        offUp();
-        offClose();
-        reject(
-          new SwitchboardError(
-            'TIMEOUT',
-            `The link to ${this.peerId} did not connect within ${timeoutMs} ms.`,
-          ),
-        );
-      }, timeoutMs);
-      const offUp = this.once('connected', () => {
-        clearTimeout(timer);
-        offClose();
-        resolve();
-      });
-      const offClose = this.once('close', () => {
-        clearTimeout(timer);
-        offUp();
-        reject(
-          new SwitchboardError('CONNECTION_CLOSED', `The link to ${this.peerId} closed before connecting.`),
-        );
-      });
-    });
+    return whenLinkConnected(this, timeoutMs);
   }
 
   /** Closes the link and tells the remote peer at once. */
@@ -247,9 +204,15 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
     this.#close('local', true);
   }
 
+  /** Closes the link because the remote peer started a new incarnation (no bye: its old link is gone). */
+  replace(): void {
+    this.#close('remote', false);
+  }
+
   /** Handles an envelope from the remote peer (called by the manager). */
   handleSignal(signal: PeerSignal): void {
     if (this.#isClosed) return;
+    if (signal.k !== 'call' && signal.l !== undefined) this.#remoteLinkId ??= signal.l;
     if (signal.k === 'bye') this.#close('remote', false);
     else if (signal.k === 'sdp' || signal.k === 'ice') void this.#negotiator.handle(signal);
   }
@@ -260,9 +223,15 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
     this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: [...iceServers] });
   }
 
-  #signal(signal: PeerSignal): void {
+  /** Stamps this incarnation's id and, once known, the remote one's on an envelope. */
+  #stamped(signal: Exclude<PeerSignal, { k: 'call' }>): PeerSignal {
+    const remote = this.#remoteLinkId;
+    return remote === undefined ? { ...signal, l: this.linkId } : { ...signal, l: this.linkId, r: remote };
+  }
+
+  #signal(signal: Exclude<PeerSignal, { k: 'call' }>): void {
     if (this.#isClosed) return;
-    this.#send(signal).catch((error: unknown) => {
+    this.#send(this.#stamped(signal)).catch((error: unknown) => {
       if (this.#isClosed) return;
       const wrapped =
         error instanceof SwitchboardError
@@ -270,22 +239,6 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
           : new SwitchboardError('NEGOTIATION_FAILED', 'A signal could not be sent.', { cause: error });
       this.#events.emit('error', wrapped);
     });
-  }
-
-  #onDataChannel(raw: RTCDataChannel): void {
-    if (raw.label.startsWith(TRANSFER_LABEL_PREFIX)) {
-      const settings = {
-        flowControl: this.#options.flowControl,
-        ackEveryBytes: this.#options.transferAckEveryBytes,
-      };
-      acceptTransferChannel(raw, settings, (transfer) => {
-        if (this.#events.hasListeners('file')) this.#events.emit('file', transfer);
-        else transfer.decline();
-      });
-      return;
-    }
-    const channel = this.#channels.adopt(raw);
-    if (channel !== undefined) this.#events.emit('channel', channel);
   }
 
   #onStateChange(): void {
@@ -309,15 +262,14 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
 
   #close(reason: LinkCloseReason, shouldTellRemote: boolean): void {
     if (this.#isClosed) return;
-    if (shouldTellRemote) this.#send({ sb: 1, k: 'bye' }).catch(() => undefined);
+    if (shouldTellRemote) this.#send(this.#stamped({ sb: 1, k: 'bye' })).catch(() => undefined);
     this.#isClosed = true;
     this.#isConnected = false;
     this.#negotiator.close();
-    this.#batcher.dispose();
     this.#restarter.dispose();
     this.#streams.clear();
     this.#channels.closeAll();
-    this.pc.close();
+    closeOutsideCallbacks(this.pc);
     this.#events.emit('close', reason);
     this.#events.clear();
   }

@@ -4,6 +4,10 @@
  * incoming signal to its link. Signals that are not the peer layer's are passed on to the app.
  */
 import { SwitchboardError } from '@switchboard/protocol';
+import { EarlySignalBuffer, type EarlyDropReason } from '../connection/early-signal-buffer.js';
+import type { CallSignal, PeerManagerEvents } from './peer-manager-events.js';
+import type { PeerManagerOptions, RTCPeerConnectionConstructor } from './peer-manager-options.js';
+import { LinkIncarnations } from './link-incarnations.js';
 import { PeerLink } from './peer-link.js';
 import { sendWithRetry } from './send-with-retry.js';
 import {
@@ -15,53 +19,10 @@ import { parsePeerSignal, type PeerSignal } from './peer-signal.js';
 import type { SignalChannel } from './signal-channel.js';
 import { TypedEmitter, type Subscribable } from './typed-emitter.js';
 
-/** A constructor of RTCPeerConnection: the browser's, `@roamhq/wrtc`'s, or a test double. */
-export type RTCPeerConnectionConstructor = new (configuration?: RTCConfiguration) => RTCPeerConnection;
-
-/** Options of a `PeerManager`. The link options are the defaults for every link. */
-export interface PeerManagerOptions extends PeerLinkOptions {
-  /** Carries the signals (`signalChannelFromClient(client)`, or a manual channel). */
-  readonly signals: SignalChannel;
-  /**
-   * The RTCPeerConnection implementation. In Node pass `RTCPeerConnection` from `@roamhq/wrtc`.
-   * @default globalThis.RTCPeerConnection
-   */
-  readonly RTCPeerConnection?: RTCPeerConnectionConstructor;
-  /**
-   * Extra configuration for every connection (e.g. `bundlePolicy`, `certificates`). `iceServers` comes
-   * from the signaling carrier and `iceTransportPolicy` from the link options.
-   * @default {}
-   */
-  readonly rtcConfiguration?: RTCConfiguration;
-  /**
-   * Close the signaling carrier (leave the broker) as soon as every link is connected. Links keep working;
-   * renegotiation and ICE restarts need signaling, so they are no longer possible after that.
-   * @default false
-   */
-  readonly leaveBrokerWhenConnected?: boolean;
-  /**
-   * Whether to accept a link that a remote peer starts (its first offer).
-   * @default () => true
-   */
-  readonly acceptLink?: (peerId: string) => boolean;
-}
-
-/** Call-control envelopes, for the call layer. */
-export type CallSignal = Extract<PeerSignal, { k: 'call' }>;
-
-/** Every event of a `PeerManager`. */
-export interface PeerManagerEvents {
-  /** A link was created (by `connect()` or by a remote offer). */
-  link: (link: PeerLink) => void;
-  /** A signal that is not the peer layer's, for the app. */
-  signal: (from: string, data: unknown) => void;
-  /** A call-control signal (used by `CallController`). */
-  'call-signal': (from: string, signal: CallSignal) => void;
-  /** A link failed; the same error is also emitted on the link. */
-  error: (error: SwitchboardError, peerId: string) => void;
-  /** The signaling carrier was closed because every link was up (`leaveBrokerWhenConnected`). */
-  'left-broker': () => void;
-}
+type EarlySignal =
+  | { readonly kind: 'app'; readonly from: string; readonly data: unknown }
+  | { readonly kind: 'call'; readonly from: string; readonly signal: CallSignal }
+  | { readonly kind: 'link'; readonly from: string; readonly signal: PeerSignal };
 
 /** Keeps one PeerLink per remote peer. */
 export class PeerManager implements Subscribable<PeerManagerEvents> {
@@ -75,6 +36,8 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
   readonly #links = new Map<string, PeerLink>();
   readonly #events = new TypedEmitter<PeerManagerEvents>();
   readonly #unsubscribe: (() => void)[];
+  readonly #incarnations = new LinkIncarnations();
+  readonly #early: EarlySignalBuffer<EarlySignal>;
   #hasLeftBroker = false;
 
   constructor(options: PeerManagerOptions) {
@@ -84,6 +47,8 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
       rtcConfiguration,
       leaveBrokerWhenConnected,
       acceptLink,
+      maxEarlySignals,
+      maxEarlySignalAgeMs,
       ...linkOptions
     } = options;
     const fallback = (globalThis as { RTCPeerConnection?: RTCPeerConnectionConstructor }).RTCPeerConnection;
@@ -99,7 +64,15 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
     this.#rtcConfiguration = rtcConfiguration ?? {};
     this.#shouldLeaveBroker = leaveBrokerWhenConnected ?? false;
     this.#acceptLink = acceptLink ?? (() => true);
-    this.#linkOptions = resolvePeerLinkOptions(linkOptions);
+    // A carrier that takes one offer and one answer (manual mode) cannot carry a watchdog's restart.
+    this.#linkOptions = resolvePeerLinkOptions(
+      signals.canRenegotiate === false ? { iceConnectTimeoutMs: 0, ...linkOptions } : linkOptions,
+    );
+    this.#early = new EarlySignalBuffer<EarlySignal>({
+      maxCount: maxEarlySignals ?? 64,
+      maxAgeMs: maxEarlySignalAgeMs ?? 10_000,
+      onDrop: (early, reason) => this.#dropped(early, reason),
+    });
     this.#unsubscribe = [
       signals.onSignal((from, data) => this.#onSignal(from, data)),
       signals.onIceServers((iceServers) => {
@@ -113,12 +86,17 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
     return [...this.#links.values()];
   }
 
+  /** Subscribes; the first `signal` or `call-signal` listener also gets what waited for it, in order. */
   on<K extends keyof PeerManagerEvents>(event: K, listener: PeerManagerEvents[K]): () => void {
-    return this.#events.on(event, listener);
+    const off = this.#events.on(event, listener);
+    this.#deliverEarly(event);
+    return off;
   }
 
   once<K extends keyof PeerManagerEvents>(event: K, listener: PeerManagerEvents[K]): () => void {
-    return this.#events.once(event, listener);
+    const off = this.#events.once(event, listener);
+    this.#deliverEarly(event);
+    return off;
   }
 
   /** The link to `peerId`, if there is one. */
@@ -152,6 +130,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
   /** Closes every link (telling each remote peer) and stops listening to the carrier. */
   close(): void {
     for (const off of this.#unsubscribe) off();
+    this.#early.clear();
     for (const link of [...this.#links.values()]) link.close();
     this.#links.clear();
   }
@@ -176,30 +155,81 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
     this.#links.set(peerId, link);
     link.on('error', (error) => this.#events.emit('error', error, peerId));
     link.on('close', () => {
+      this.#incarnations.retire(peerId, link.remoteLinkId);
       if (this.#links.get(peerId) === link) this.#links.delete(peerId);
     });
     link.on('connected', () => this.#maybeLeaveBroker());
     this.#events.emit('link', link);
+    // Candidates that came before their link (its offer was still on the way) are applied now.
+    for (const early of this.#early.take((e) => e.kind === 'link' && e.from === peerId)) {
+      if (early.kind === 'link') this.#onSignal(peerId, early.signal);
+    }
     return link;
   }
 
   #onSignal(from: string, data: unknown): void {
     const signal = parsePeerSignal(data);
+    // While older signals wait for their replay (a listener came inside a burst), newer ones queue behind.
     if (signal === undefined) {
-      this.#events.emit('signal', from, data);
+      if (this.#events.hasListeners('signal') && this.#early.size === 0)
+        this.#events.emit('signal', from, data);
+      else this.#hold({ kind: 'app', from, data }, 'signal');
       return;
     }
     if (signal.k === 'call') {
-      this.#events.emit('call-signal', from, signal);
+      if (this.#events.hasListeners('call-signal') && this.#early.size === 0)
+        this.#events.emit('call-signal', from, signal);
+      else this.#hold({ kind: 'call', from, signal }, 'call-signal');
       return;
     }
-    let link = this.#links.get(from);
-    if (link === undefined) {
-      // Only an offer may start a link; stray candidates or a bye for a link we closed are dropped.
-      if (signal.k !== 'sdp' || signal.t !== 'offer' || !this.#acceptLink(from)) return;
-      link = this.#createLink(from, {});
+    const current = this.#links.get(from);
+    const verdict = this.#incarnations.classify(from, signal, current);
+    switch (verdict) {
+      case 'deliver':
+        current?.handleSignal(signal);
+        return;
+      case 'early':
+        this.#early.push({ kind: 'link', from, signal });
+        return;
+      case 'stale':
+        this.#events.emit('signal-dropped', { from, kind: signal.k, reason: 'stale' });
+        return;
+      case 'replace':
+      case 'start': {
+        if (!this.#acceptLink(from)) {
+          this.#events.emit('signal-dropped', { from, kind: signal.k, reason: 'refused' });
+          return;
+        }
+        // The remote peer closed its old link and opened a new one (its bye may have been lost).
+        current?.replace();
+        this.#createLink(from, {}).handleSignal(signal);
+        return;
+      }
     }
-    link.handleSignal(signal);
+  }
+
+  #hold(early: EarlySignal, event: 'signal' | 'call-signal'): void {
+    this.#early.push(early);
+    if (this.#events.hasListeners(event)) this.#deliverEarly(event);
+  }
+
+  /** Hands buffered signals to the first listener of their event, in arrival order. */
+  #deliverEarly(event: keyof PeerManagerEvents): void {
+    const kind = event === 'signal' ? 'app' : event === 'call-signal' ? 'call' : undefined;
+    if (kind === undefined || this.#early.size === 0) return;
+    // After the caller's on() returned, so that a listener never runs inside its own subscription.
+    queueMicrotask(() => {
+      if (!this.#events.hasListeners(event)) return;
+      for (const early of this.#early.take((e) => e.kind === kind)) {
+        if (early.kind === 'app') this.#events.emit('signal', early.from, early.data);
+        else if (early.kind === 'call') this.#events.emit('call-signal', early.from, early.signal);
+      }
+    });
+  }
+
+  #dropped(early: EarlySignal, reason: EarlyDropReason): void {
+    const kind = early.kind === 'link' ? (early.signal.k === 'call' ? 'call' : early.signal.k) : early.kind;
+    this.#events.emit('signal-dropped', { from: early.from, kind, reason });
   }
 
   #maybeLeaveBroker(): void {

@@ -21,6 +21,42 @@ describe('parsePeerSignal', () => {
     expect(parsePeerSignal({ sb: 1, k: 'bye' })).toEqual({ sb: 1, k: 'bye' });
   });
 
+  it('reads the end of candidates folded into a description, and ignores any other value of e', () => {
+    expect(parsePeerSignal({ sb: 1, k: 'sdp', t: 'offer', s: 'v=0', e: 1 })).toEqual({
+      sb: 1,
+      k: 'sdp',
+      t: 'offer',
+      s: 'v=0',
+      e: 1,
+    });
+    expect(parsePeerSignal({ sb: 1, k: 'sdp', t: 'offer', s: 'v=0', e: true })).toEqual({
+      sb: 1,
+      k: 'sdp',
+      t: 'offer',
+      s: 'v=0',
+    });
+  });
+
+  it('reads the link ids of sdp, ice and bye envelopes', () => {
+    expect(parsePeerSignal({ sb: 1, k: 'sdp', t: 'answer', s: 'v=0', l: 'a1', r: 'b1' })).toEqual({
+      sb: 1,
+      k: 'sdp',
+      t: 'answer',
+      s: 'v=0',
+      l: 'a1',
+      r: 'b1',
+    });
+    expect(parsePeerSignal({ sb: 1, k: 'ice', c: [], l: 'a1' })).toEqual({ sb: 1, k: 'ice', c: [], l: 'a1' });
+    expect(parsePeerSignal({ sb: 1, k: 'bye', l: 'a1', r: 'b1' })).toEqual({
+      sb: 1,
+      k: 'bye',
+      l: 'a1',
+      r: 'b1',
+    });
+    for (const bad of [{ l: 7 }, { l: '' }, { r: 'x'.repeat(65) }, { r: null }])
+      expect(parsePeerSignal({ sb: 1, k: 'bye', ...bad })).toBeUndefined();
+  });
+
   it('leaves app signals and malformed envelopes alone (undefined)', () => {
     for (const data of [
       'text',

@@ -14,12 +14,37 @@ export type CandidateTuple = readonly [string, string | null, number | null, str
 /** Call-control operations (call/). `timeout` is the caller giving up after the ring timeout. */
 export type CallOp = 'invite' | 'ringing' | 'accept' | 'decline' | 'busy' | 'cancel' | 'timeout' | 'hangup';
 
+/**
+ * Which incarnation of a link an envelope belongs to. `l` is the sender's link id; `r` is the recipient's
+ * link id as the sender knows it (absent until the sender has heard from that link). A link closed and
+ * reopened to the same peer gets a new id, so late envelopes of the old one are recognised and dropped
+ * instead of being applied to the new connection. Both are absent in envelopes from older SDKs.
+ */
+export interface LinkIds {
+  readonly l?: string;
+  readonly r?: string;
+}
+
 /** Every envelope of the peer layer, a discriminated union on `k`. */
 export type PeerSignal =
-  /** A session description. `t` is the SDP type, `s` the SDP text. */
-  | { readonly sb: 1; readonly k: 'sdp'; readonly t: 'offer' | 'answer'; readonly s: string }
+  /**
+   * A session description. `t` is the SDP type, `s` the SDP text (with the candidates gathered before it was
+   * sent). `e: 1` says gathering had finished, too: the end of candidates, folded in to save a frame.
+   */
+  | ({
+      readonly sb: 1;
+      readonly k: 'sdp';
+      readonly t: 'offer' | 'answer';
+      readonly s: string;
+      readonly e?: 1;
+    } & LinkIds)
   /** Trickled candidates (`c`) and, with `e: 1`, the end of candidates for the current generation. */
-  | { readonly sb: 1; readonly k: 'ice'; readonly c: readonly CandidateTuple[]; readonly e?: 1 }
+  | ({
+      readonly sb: 1;
+      readonly k: 'ice';
+      readonly c: readonly CandidateTuple[];
+      readonly e?: 1;
+    } & LinkIds)
   /** Call control. `id` names the call; `m` is the invite's metadata. */
   | {
       readonly sb: 1;
@@ -29,7 +54,10 @@ export type PeerSignal =
       readonly m?: Readonly<Record<string, unknown>>;
     }
   /** The sender closed its link to us: close ours now instead of waiting for ICE to time out. */
-  | { readonly sb: 1; readonly k: 'bye' };
+  | ({ readonly sb: 1; readonly k: 'bye' } & LinkIds);
+
+/** The longest link id accepted from a remote peer. */
+const MAX_LINK_ID_LENGTH = 64;
 
 const CALL_OPS: ReadonlySet<string> = new Set([
   'invite',
@@ -68,13 +96,15 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
     case 'sdp': {
       const t = data['t'];
       const s = data['s'];
-      if ((t === 'offer' || t === 'answer') && typeof s === 'string') return { sb: 1, k: 'sdp', t, s };
-      return undefined;
+      const ids = parseLinkIds(data);
+      if ((t !== 'offer' && t !== 'answer') || typeof s !== 'string' || ids === undefined) return undefined;
+      return data['e'] === 1 ? { sb: 1, k: 'sdp', t, s, e: 1, ...ids } : { sb: 1, k: 'sdp', t, s, ...ids };
     }
     case 'ice': {
       const c = data['c'];
-      if (!Array.isArray(c) || !c.every(isCandidateTuple)) return undefined;
-      return data['e'] === 1 ? { sb: 1, k: 'ice', c, e: 1 } : { sb: 1, k: 'ice', c };
+      const ids = parseLinkIds(data);
+      if (!Array.isArray(c) || !c.every(isCandidateTuple) || ids === undefined) return undefined;
+      return data['e'] === 1 ? { sb: 1, k: 'ice', c, e: 1, ...ids } : { sb: 1, k: 'ice', c, ...ids };
     }
     case 'call': {
       const op = data['op'];
@@ -87,11 +117,26 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
         ? { sb: 1, k: 'call', op: op as CallOp, id }
         : { sb: 1, k: 'call', op: op as CallOp, id, m };
     }
-    case 'bye':
-      return { sb: 1, k: 'bye' };
+    case 'bye': {
+      const ids = parseLinkIds(data);
+      return ids === undefined ? undefined : { sb: 1, k: 'bye', ...ids };
+    }
     default:
       return undefined;
   }
+}
+
+/** The optional `l`/`r` of an envelope; `undefined` when either is present but not a short string. */
+function parseLinkIds(data: Record<string, unknown>): LinkIds | undefined {
+  const ids: { l?: string; r?: string } = {};
+  for (const key of ['l', 'r'] as const) {
+    const value = data[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LINK_ID_LENGTH)
+      return undefined;
+    ids[key] = value;
+  }
+  return ids;
 }
 
 /** Turns a browser/wrtc candidate into the compact tuple. */

@@ -15,6 +15,14 @@
  * - `ignoreOffer` stays set until the next description arrives, so candidates that belonged to the ignored
  *   offer fail quietly instead of surfacing as errors.
  * - Remote candidates that arrive before any remote description are buffered and flushed after SRD.
+ * - Trickle mode: local candidates are held from the start of each setLocalDescription until its
+ *   description is sent, which is as soon as the first burst of candidates is in (at most one batch window,
+ *   CandidateBatcher). The description then carries them in its SDP, and the end of candidates too if
+ *   gathering already finished; whatever it lacks follows in `ice` envelopes, never before it.
+ * - Only the newest local description (`#localGeneration`) is sent: an offer overtaken while it waited for
+ *   its candidates (a polite rollback, then an answer) is dropped, and the newer one releases the held ones.
+ *   An answer is never overtaken: a new offer starts only after the answer before it has been sent
+ *   (`#descriptionSent`), so the remote side never sees our offer before the answer it waits for.
  *
  * Two compatibility paths keep one code path for browsers and @roamhq/wrtc (shared/reference/lab.md): wrtc
  * rejects `setLocalDescription()` without arguments and has no implicit rollback, so after the first
@@ -22,7 +30,16 @@
  * tick as SRD, as the pre-2020 form of the W3C example did.
  */
 import { SwitchboardError } from '@switchboard/protocol';
+import { CandidateBatcher, type CandidateBatch } from './candidate-batcher.js';
+import { FirstCandidateWatch } from './first-candidate-watch.js';
 import { fromCandidateTuple, type CandidateTuple, type PeerSignal } from './peer-signal.js';
+import { waitForGatheringComplete } from './wait-for-gathering-complete.js';
+
+/**
+ * How long a polite side waits for its first candidate before a rollback (first-candidate-watch.ts). Host
+ * candidates take milliseconds; a relay-only first candidate takes a TURN round trip.
+ */
+const ROLLBACK_GATHER_WAIT_MS = 2000;
 
 /** What the negotiator needs from its link. */
 export interface NegotiatorHost {
@@ -33,8 +50,10 @@ export interface NegotiatorHost {
   readonly iceMode: 'trickle' | 'complete';
   /** How long a `'complete'` description waits for gathering before it is sent with what it has. */
   readonly gatheringTimeoutMs: number;
+  /** Trickle: local candidates found within this window travel in one envelope (CandidateBatcher). */
+  readonly candidateBatchMs: number;
   /** Sends an envelope to the remote peer, in order. */
-  send(signal: PeerSignal): void;
+  send(signal: Exclude<PeerSignal, { k: 'call' }>): void;
   /** Reports a failure the app should see (never thrown into the event loop). */
   reportError(error: SwitchboardError): void;
 }
@@ -51,10 +70,22 @@ export class PerfectNegotiator {
   #buffered: BufferedCandidate[] = [];
   #incoming: Promise<void> = Promise.resolve();
   #offerInFlight: Promise<void> | undefined;
+  #localGeneration = 0;
+  #descriptionSent: Promise<void> = Promise.resolve();
   #isClosed = false;
+  readonly #firstCandidate: FirstCandidateWatch;
+  /** Trickle mode only; in complete mode the candidates travel inside the description instead. */
+  readonly #batcher: CandidateBatcher | undefined;
 
   constructor(host: NegotiatorHost) {
     this.#host = host;
+    this.#firstCandidate = new FirstCandidateWatch(host.pc);
+    if (host.iceMode !== 'trickle') return;
+    const batcher = new CandidateBatcher(host.candidateBatchMs, (batch) => this.#sendCandidates(batch));
+    this.#batcher = batcher;
+    host.pc.addEventListener('icecandidate', (event) => {
+      if (!this.#isClosed) batcher.add(event.candidate === null ? null : event.candidate.toJSON());
+    });
   }
 
   /** Whether the last colliding remote offer was ignored (impolite side). */
@@ -66,12 +97,15 @@ export class PerfectNegotiator {
   close(): void {
     this.#isClosed = true;
     this.#buffered = [];
+    this.#batcher?.dispose();
   }
 
   /** Step 2 of the algorithm: `negotiationneeded`. */
   async onNegotiationNeeded(): Promise<void> {
     const { pc } = this.#host;
+    await this.#descriptionSent;
     if (this.#isClosed || pc.signalingState !== 'stable') return;
+    const generation = this.#holdCandidates();
     try {
       this.#makingOffer = true;
       this.#offerInFlight = this.#setLocalDescription();
@@ -81,6 +115,7 @@ export class PerfectNegotiator {
       // state on and our offer is obsolete. negotiationneeded fires again once we are stable, so this is
       // not a failure.
       if (this.#hasMovedOn() || isInvalidState(error)) return;
+      this.#releaseCandidates(generation);
       this.#host.reportError(
         new SwitchboardError('NEGOTIATION_FAILED', 'Could not create or set the local offer.', {
           cause: error,
@@ -91,7 +126,8 @@ export class PerfectNegotiator {
       this.#makingOffer = false;
       this.#offerInFlight = undefined;
     }
-    await this.#sendLocalDescription();
+    this.#descriptionSent = this.#sendLocalDescription(generation);
+    await this.#descriptionSent;
   }
 
   /** Whether the link closed or left the stable state since an offer attempt began. */
@@ -103,15 +139,15 @@ export class PerfectNegotiator {
   handle(signal: PeerSignal): Promise<void> {
     const run = async (): Promise<void> => {
       if (this.#isClosed) return;
-      if (signal.k === 'sdp') await this.#onDescription({ type: signal.t, sdp: signal.s });
+      if (signal.k === 'sdp') await this.#onDescription({ type: signal.t, sdp: signal.s }, signal.e === 1);
       else if (signal.k === 'ice') await this.#onCandidates(signal.c, signal.e === 1);
     };
     this.#incoming = this.#incoming.then(run, run);
     return this.#incoming;
   }
 
-  /** Step 3: a remote description. */
-  async #onDescription(description: RTCSessionDescriptionInit): Promise<void> {
+  /** Step 3: a remote description; `isEndOfCandidates` when it says gathering had finished on that side. */
+  async #onDescription(description: RTCSessionDescriptionInit, isEndOfCandidates: boolean): Promise<void> {
     const { pc, isPolite } = this.#host;
     const readyForOffer =
       !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
@@ -121,6 +157,9 @@ export class PerfectNegotiator {
     // Explicit-offer path (wrtc): our SLD(offer) may already be queued on the connection although the state
     // still reads stable. Let it land, then roll it back below, instead of failing SRD in the wrong state.
     if (offerCollision && this.#offerInFlight !== undefined) await this.#offerInFlight.catch(() => undefined);
+    // A polite rollback before this connection ever gathered can leave Chromium unable to gather again
+    // (first-candidate-watch.ts); waiting for the first candidate closes that window.
+    if (offerCollision) await this.#firstCandidate.wait(ROLLBACK_GATHER_WAIT_MS);
     try {
       this.#isSettingRemoteAnswerPending = description.type === 'answer';
       if (
@@ -129,9 +168,10 @@ export class PerfectNegotiator {
         this.#hasImplicitSetLocal === false
       ) {
         // wrtc only (no implicit rollback): explicit rollback in the same tick as SRD, so no addIceCandidate
-        // can slip in between (W3C note). Browsers take the implicit rollback in SRD below, the W3C form the
-        // header describes. In Chromium 156 under load, the explicit form once left the polite side's new
-        // ICE gathering stuck with no candidates after a media glare (media.e2e.test.ts).
+        // can slip in between (W3C note). Browsers must take the implicit rollback in SRD below, the W3C form
+        // the header describes: after the explicit form, Chromium 156 sometimes never gathered for the
+        // polite side's answer, leaving the link stable with ICE `new` forever after a media glare
+        // (media-glare.e2e.test.ts reproduced it in round 8 of 10; ADR 0008).
         await Promise.all([
           pc.setLocalDescription({ type: 'rollback' }),
           pc.setRemoteDescription(description),
@@ -141,13 +181,17 @@ export class PerfectNegotiator {
       }
       this.#isSettingRemoteAnswerPending = false;
       await this.#flushBuffered();
+      if (isEndOfCandidates) await this.#addCandidate('end');
       if (description.type === 'offer') {
+        const generation = this.#holdCandidates();
         await this.#setLocalDescription();
-        await this.#sendLocalDescription();
+        // Not awaited: remote candidates queued behind this offer should not wait for our own gathering.
+        this.#descriptionSent = this.#sendLocalDescription(generation);
       }
     } catch (error) {
       this.#isSettingRemoteAnswerPending = false;
       if (this.#isClosed) return;
+      this.#releaseCandidates(this.#localGeneration);
       this.#host.reportError(
         new SwitchboardError('NEGOTIATION_FAILED', `Could not apply the remote ${description.type}.`, {
           cause: error,
@@ -206,36 +250,50 @@ export class PerfectNegotiator {
     await pc.setLocalDescription(description);
   }
 
-  async #sendLocalDescription(): Promise<void> {
+  /** A local description is about to be made: hold trickled candidates for it. Returns its generation. */
+  #holdCandidates(): number {
+    this.#batcher?.hold();
+    this.#localGeneration += 1;
+    return this.#localGeneration;
+  }
+
+  /** No description will carry the held candidates (making it failed): send them as a batch instead. */
+  #releaseCandidates(generation: number): void {
+    if (this.#batcher === undefined || generation !== this.#localGeneration) return;
+    this.#sendCandidates(this.#batcher.release(''));
+  }
+
+  /**
+   * Sends the description made in `generation`, unless a newer one overtook it. Trickle: first waits for the
+   * first burst of candidates (JSEP puts them in `localDescription`), except when gathering is already
+   * complete (a renegotiation without ICE restart gathers nothing new). Complete: waits for gathering.
+   */
+  async #sendLocalDescription(generation: number): Promise<void> {
     const { pc } = this.#host;
     if (this.#host.iceMode === 'complete') await waitForGatheringComplete(pc, this.#host.gatheringTimeoutMs);
+    else if (pc.iceGatheringState !== 'complete') await this.#batcher?.whenHeldBurst();
+    if (this.#isClosed || generation !== this.#localGeneration) return;
     const local = pc.localDescription;
-    if (this.#isClosed || local === null || (local.type !== 'offer' && local.type !== 'answer')) return;
-    this.#host.send({ sb: 1, k: 'sdp', t: local.type, s: local.sdp });
+    if (local === null || (local.type !== 'offer' && local.type !== 'answer')) return;
+    // Between a polite rollback (SRD of the remote offer) and our answer, the old description still reads
+    // here; the answer's own send follows.
+    if ((local.type === 'offer') !== (pc.signalingState === 'have-local-offer')) return;
+    const rest = this.#batcher?.release(local.sdp);
+    const foldsEnd = rest !== undefined && rest.isEndOfCandidates && rest.candidates.length === 0;
+    this.#host.send(
+      foldsEnd
+        ? { sb: 1, k: 'sdp', t: local.type, s: local.sdp, e: 1 }
+        : { sb: 1, k: 'sdp', t: local.type, s: local.sdp },
+    );
+    if (rest !== undefined && !foldsEnd) this.#sendCandidates(rest);
   }
-}
 
-/** Resolves when ICE gathering is complete, or after `timeoutMs` (non-trickle sends what it has then). */
-export function waitForGatheringComplete(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', onChange);
-      pc.removeEventListener('icecandidate', onCandidate);
-      resolve();
-    };
-    const onChange = (): void => {
-      if (pc.iceGatheringState === 'complete') done();
-    };
-    // wrtc does not always fire icegatheringstatechange; the null candidate is the other end marker.
-    const onCandidate = (event: RTCPeerConnectionIceEvent): void => {
-      if (event.candidate === null) done();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener('icegatheringstatechange', onChange);
-    pc.addEventListener('icecandidate', onCandidate);
-  });
+  #sendCandidates({ candidates, isEndOfCandidates }: CandidateBatch): void {
+    if (this.#isClosed || (candidates.length === 0 && !isEndOfCandidates)) return;
+    this.#host.send(
+      isEndOfCandidates ? { sb: 1, k: 'ice', c: candidates, e: 1 } : { sb: 1, k: 'ice', c: candidates },
+    );
+  }
 }
 
 function isTypeError(error: unknown): boolean {

@@ -25,6 +25,12 @@ export interface SignalChannel {
   isPolite(peerId: string): boolean;
   /** Stops carrying signals (e.g. leaves the broker once the links are up). Links keep working. */
   close(): Promise<void>;
+  /**
+   * `false` when the carrier takes one offer and one answer and nothing after (manual copy/paste): links
+   * then never renegotiate by themselves, so the ICE watchdog is off.
+   * @default true
+   */
+  readonly canRenegotiate?: boolean;
 }
 
 /**

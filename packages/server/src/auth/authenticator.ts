@@ -11,7 +11,10 @@ export interface Principal {
   readonly identity: string | undefined;
   /** Rooms this principal may join: `'*'` for any. */
   readonly rooms: readonly string[] | '*';
-  /** Epoch ms at which the credentials expire, if they do. */
+  /**
+   * Epoch ms after which the credentials are no longer accepted (for a JWT: `exp` plus the clock leeway),
+   * if they expire. A live session is ended then unless a `token` refresh moved it (docs/security.md).
+   */
   readonly expiresAt: number | undefined;
   /**
    * A cap on room size that this principal's grant adds: it may join a room only while the room holds

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeSelfSignedCert } from '@switchboard/testing';
 import { AnonymousAuthenticator } from './authenticator.js';
 import { composeSecurityOptions } from './compose-security-options.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
@@ -16,29 +16,7 @@ describe('composeSecurityOptions', () => {
   });
 
   it('builds a JWT authenticator, TLS, proxy trust and the origin list from their flags', () => {
-    const certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certPath, keyPath } = writeSelfSignedCert(dir);
     const options = composeSecurityOptions({
       jwtSecret: 'compose-security-options-secret-32-bytes',
       tlsCertPath: certPath,
@@ -65,5 +43,15 @@ describe('composeSecurityOptions', () => {
     expect(() => composeSecurityOptions({ origins: ['not an origin'] })).toThrow(/not an origin/);
     expect(() => composeSecurityOptions({ jwtSecret: 'short' })).toThrow(/at least 32 bytes/);
     expect(() => composeSecurityOptions({ requireAuth: true })).toThrow(/--require-auth needs a key/);
+    expect(() => composeSecurityOptions({ typeRates: ['join=fast'] })).toThrow(
+      /^--type-rate "join=fast" must look like type=perSecond\/burst/,
+    );
+  });
+
+  it('reads per-type rate limits from --type-rate items', () => {
+    expect(composeSecurityOptions({ typeRates: ['join=1/4', 'token=0.1/2'] }).messageRateLimits).toEqual({
+      join: { perSecond: 1, burst: 4 },
+      token: { perSecond: 0.1, burst: 2 },
+    });
   });
 });

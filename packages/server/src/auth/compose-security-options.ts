@@ -5,22 +5,24 @@
  * mistake stops the start with one sentence.
  */
 import type { TrustProxy } from '../edge/client-address.js';
+import { parseTypeRateLimit, type MessageRateLimits } from '../transport/message-rate-limits.js';
 import { loadTlsMaterial, type TlsMaterial } from '../edge/tls-server.js';
 import type { Authenticator } from './authenticator.js';
-import { createAuthenticator } from './create-authenticator.js';
+import { createAuthenticator, type AuthSettings } from './create-authenticator.js';
 import { OriginAllowList } from './origin-allow-list.js';
 
 /** The security flags as parsed (absent flags are undefined). */
-export interface SecurityFlags {
-  readonly jwtSecret?: string | undefined;
-  readonly jwtPublicKeyPath?: string | undefined;
-  readonly jwksUrl?: string | undefined;
-  readonly requireAuth?: boolean | undefined;
+export interface SecurityFlags extends Pick<
+  AuthSettings,
+  'jwtSecret' | 'jwtPublicKeyPath' | 'jwksUrl' | 'requireAuth'
+> {
   readonly tlsCertPath?: string | undefined;
   readonly tlsKeyPath?: string | undefined;
   readonly trustProxy?: boolean | undefined;
   readonly trustProxyHops?: number | undefined;
   readonly origins?: readonly string[] | undefined;
+  /** `--type-rate` items, `type=perSecond/burst`. */
+  readonly typeRates?: readonly string[] | undefined;
 }
 
 /** The server options the flags set; absent ones keep the server defaults. */
@@ -29,6 +31,7 @@ export interface SecurityOptions {
   tls?: TlsMaterial;
   trustProxy?: TrustProxy;
   allowedOrigins?: readonly string[];
+  messageRateLimits?: MessageRateLimits;
 }
 
 /**
@@ -62,6 +65,16 @@ export function composeSecurityOptions(flags: SecurityFlags): SecurityOptions {
   if (flags.origins !== undefined && flags.origins.length > 0) {
     new OriginAllowList(flags.origins); // validates each entry, with a sentence naming the bad one
     options.allowedOrigins = [...flags.origins];
+  }
+  if (flags.typeRates !== undefined && flags.typeRates.length > 0) {
+    const limits = flags.typeRates.map((item) => {
+      try {
+        return parseTypeRateLimit(item);
+      } catch (error) {
+        throw new Error(`--type-rate ${(error as Error).message}`, { cause: error });
+      }
+    });
+    options.messageRateLimits = Object.fromEntries(limits);
   }
   return options;
 }

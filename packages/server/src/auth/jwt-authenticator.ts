@@ -185,7 +185,14 @@ export class JwtAuthenticator implements Authenticator {
     }
     if (this.#isExpiryRequired && typeof payload.exp !== 'number') return invalid('token has no `exp` claim');
     const claims = principalFromClaims(payload);
-    return claims.ok ? claims : invalid(claims.message);
+    if (!claims.ok) return invalid(claims.message);
+    // A live session ends when this server would stop accepting the token at hello: exp plus the leeway.
+    const { expiresAt } = claims.principal;
+    if (expiresAt === undefined) return claims;
+    return {
+      ok: true,
+      principal: { ...claims.principal, expiresAt: expiresAt + this.#clockToleranceS * 1000 },
+    };
   }
 
   async #verify(token: string): Promise<JWTPayload> {

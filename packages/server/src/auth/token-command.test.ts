@@ -4,6 +4,7 @@ import { JwtAuthenticator } from './jwt-authenticator.js';
 import { runTokenCommand } from './token-command.js';
 
 const SECRET = 'token-command-test-secret-of-32-bytes!';
+const ALICE_R_1H = '--sub alice --room r --ttl 1h'.split(' ');
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -14,16 +15,7 @@ async function run(argv: string[], env: Record<string, string> = {}) {
 
 describe('switchboard token', () => {
   it('mints a token the server accepts, with the given identity, room and lifetime', async () => {
-    const { code, stdout, stderr } = await run([
-      '--sub',
-      'alice',
-      '--room',
-      'r',
-      '--ttl',
-      '1h',
-      '--secret',
-      SECRET,
-    ]);
+    const { code, stdout, stderr } = await run([...ALICE_R_1H, '--secret', SECRET]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const token = stdout.trim();
@@ -62,16 +54,7 @@ describe('switchboard token', () => {
   });
 
   it('still mints with a short development secret, but warns that the server refuses it', async () => {
-    const { code, stdout, stderr } = await run([
-      '--sub',
-      'alice',
-      '--room',
-      'r',
-      '--ttl',
-      '1h',
-      '--secret',
-      'S',
-    ]);
+    const { code, stdout, stderr } = await run([...ALICE_R_1H, '--secret', 'S']);
     expect(code).toBe(0);
     expect(stdout.split('.')).toHaveLength(3);
     expect(stderr).toMatch(/shorter than 32 bytes/);

@@ -64,7 +64,8 @@ export interface RoomMember {
  * The client request that caused a delivered frame. A bus that can outlive a node records `requestId` as
  * the origin session's `lastClientId` in the same atomic step as the append: if the origin's node dies
  * before it acknowledges the request, the client's resend after resuming elsewhere is then recognised as
- * done, instead of being delivered twice.
+ * done, instead of being delivered twice. Such a bus also makes `deliver()` with an origin idempotent by
+ * `requestId`, so it may run one again whose reply a dropped connection lost (ADR 0009).
  */
 export interface DeliverOrigin {
   readonly sessionId: string;
@@ -98,9 +99,36 @@ export type DeliverResult =
       readonly code: 'PEER_NOT_FOUND' | 'OUTBOX_FULL' | 'CLUSTER_UNAVAILABLE' | 'SIGNAL_FORBIDDEN';
     };
 
+/**
+ * How full a joiner lets a room get (ADR 0006). Both caps are checked in the same atomic step as the join,
+ * so racing joiners on any nodes can never exceed them.
+ */
+export interface JoinRoomOptions {
+  /**
+   * The cap the joiner asks for (the join's `maxPeers`). A join that creates the room fixes it as the room's
+   * cap, kept while the room has members; later joiners cannot change it. It also bounds this join.
+   */
+  readonly maxPeers?: number;
+  /** A cap on this join only, never stored (a token grant's `maxPeersPerRoom`). */
+  readonly joinerMaxPeers?: number;
+}
+
+/**
+ * `maxPeers` on success: the room's own cap as it stands after the join, `min(room cap, limits.maxPeersPerRoom)`
+ * (the server limit when the room has no cap of its own). A joiner is refused with ROOM_FULL when the room
+ * already holds `min(room cap, options.maxPeers, options.joinerMaxPeers, limits.maxPeersPerRoom)` members;
+ * a peer that is already a member is never refused for capacity.
+ */
 export type JoinRoomResult =
-  | { readonly ok: true; readonly members: readonly RoomMember[] }
+  | { readonly ok: true; readonly members: readonly RoomMember[]; readonly maxPeers: number }
   | { readonly ok: false; readonly code: 'NICKNAME_TAKEN' | 'ROOM_FULL' };
+
+/** A change to one room member: any field left out keeps its value. */
+export interface MemberPatch {
+  readonly metadata?: PeerMetadata;
+  readonly nicknameKey?: string;
+  readonly state?: PeerState;
+}
 
 export type UpdateMemberResult =
   | { readonly ok: true; readonly member: RoomMember }
@@ -230,16 +258,15 @@ export interface ClusterBus {
   ackOutbox(sessionId: string, seq: number): Promise<void>;
 
   // ---- rooms and presence ----
-  /** Add a member, atomically checking nickname uniqueness and capacity. Returns the members before the join. */
-  joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult>;
+  /**
+   * Add a member, atomically checking nickname uniqueness, then capacity (see `JoinRoomOptions`). Returns the
+   * members before the join and the room's cap.
+   */
+  joinRoom(room: string, member: RoomMember, options?: JoinRoomOptions): Promise<JoinRoomResult>;
   /** Remove a member. Returns the member removed, or `undefined` when it was not there. */
   leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined>;
   /** Change a member's metadata and/or state, re-checking nickname uniqueness. */
-  updateMember(
-    room: string,
-    peerId: string,
-    patch: { readonly metadata?: PeerMetadata; readonly nicknameKey?: string; readonly state?: PeerState },
-  ): Promise<UpdateMemberResult>;
+  updateMember(room: string, peerId: string, patch: MemberPatch): Promise<UpdateMemberResult>;
   /** The current members of a room. */
   roomMembers(room: string): Promise<readonly RoomMember[]>;
 }

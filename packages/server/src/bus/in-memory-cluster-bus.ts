@@ -18,7 +18,9 @@ import type {
   InlineClusterOps,
   DeliverPrecondition,
   DeliverResult,
+  JoinRoomOptions,
   JoinRoomResult,
+  MemberPatch,
   RoomMember,
   SessionRecord,
   UpdateMemberResult,
@@ -58,7 +60,7 @@ export class InMemoryClusterBus implements ClusterBus {
   readonly inline: InlineClusterOps = {
     deliver: (peerId, frame, _origin, precondition) => this.hub.deliver(peerId, frame, precondition),
     ackOutbox: (sessionId, seq) => this.hub.ackOutbox(sessionId, seq),
-    persistClientId: (sessionId, lastClientId) => this.hub.update(sessionId, { lastClientId }),
+    persistClientId: (sessionId, lastClientId) => this.hub.persistClientId(sessionId, lastClientId),
   };
 
   /** Always ready once started: there is nothing outside the process to lose. */
@@ -87,7 +89,8 @@ export class InMemoryClusterBus implements ClusterBus {
   }
 
   getSession(sessionId: string): Promise<SessionRecord | undefined> {
-    return Promise.resolve(this.hub.live(sessionId)?.record);
+    const stored = this.hub.live(sessionId);
+    return Promise.resolve(stored === undefined ? undefined : this.hub.recordOf(stored));
   }
 
   attachSession(sessionId: string): Promise<SessionRecord | undefined> {
@@ -139,23 +142,16 @@ export class InMemoryClusterBus implements ClusterBus {
     return Promise.resolve();
   }
 
-  joinRoom(room: string, member: RoomMember): Promise<JoinRoomResult> {
-    return Promise.resolve(this.hub.rooms.join(room, member, this.hub.limitsOf(this.nodeId).maxPeersPerRoom));
+  joinRoom(room: string, member: RoomMember, options?: JoinRoomOptions): Promise<JoinRoomResult> {
+    const { maxPeersPerRoom } = this.hub.limitsOf(this.nodeId);
+    return Promise.resolve(this.hub.rooms.join(room, member, maxPeersPerRoom, options));
   }
 
   leaveRoom(room: string, peerId: string): Promise<RoomMember | undefined> {
     return Promise.resolve(this.hub.rooms.leave(room, peerId));
   }
 
-  updateMember(
-    room: string,
-    peerId: string,
-    patch: {
-      readonly metadata?: RoomMember['metadata'];
-      readonly nicknameKey?: string;
-      readonly state?: RoomMember['state'];
-    },
-  ): Promise<UpdateMemberResult> {
+  updateMember(room: string, peerId: string, patch: MemberPatch): Promise<UpdateMemberResult> {
     return Promise.resolve(this.hub.rooms.update(room, peerId, patch));
   }
 

@@ -12,6 +12,12 @@ import type { TlsMaterial } from '../edge/tls-server.js';
 import { validateSecurityOptions } from '../edge/validate-security-options.js';
 import type { IceServerProvider } from '../ice-server-provider.js';
 import type { StunServerOptions } from '../ice/stun-server.js';
+import {
+  DEFAULT_MESSAGE_RATE_LIMITS,
+  isRateLimitedType,
+  typeRateLimitProblem,
+  type MessageRateLimits,
+} from '../transport/message-rate-limits.js';
 
 /** Log levels accepted by `logLevel`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,6 +40,12 @@ export interface ServerOptions {
   messagesPerSecond: number;
   /** Frames a connection may send at once (token bucket capacity). @default 100 */
   messageBurst: number;
+  /**
+   * Limits per message type (`join`, `leave`, `update`, `signal`, `token`, `ping`), on top of the connection's
+   * bucket; excess messages get RATE_LIMITED naming the type. The types given replace their defaults.
+   * @default join and leave 5/s burst 20, update 10/s burst 20, token 0.5/s burst 5, ping 2/s burst 10, signal none
+   */
+  messageRateLimits: MessageRateLimits;
   /** Most unacknowledged frames kept per session outbox; beyond it signals get `OUTBOX_FULL`. @default 1000 */
   maxOutbox: number;
   /** Most rooms one session may be in at once. @default 8 */
@@ -87,7 +99,7 @@ export interface ServerOptions {
   trustProxy: TrustProxy;
   /**
    * Origins allowed to open WebSockets (`https://app.example.com`, `https://*.example.com`); others get
-   * ORIGIN_FORBIDDEN at upgrade. Requests without Origin (non-browsers) pass. @default undefined (any origin)
+   * ORIGIN_FORBIDDEN at upgrade (an `error` frame, then close 4003). Requests without Origin (non-browsers) pass. @default undefined (any origin)
    */
   allowedOrigins: readonly string[] | undefined;
 }
@@ -104,6 +116,7 @@ export const DEFAULT_SERVER_OPTIONS: ResolvedServerOptions = Object.freeze({
   maxFrameBytes: 65_536,
   messagesPerSecond: 50,
   messageBurst: 100,
+  messageRateLimits: DEFAULT_MESSAGE_RATE_LIMITS,
   maxOutbox: 1_000,
   maxRoomsPerSession: 8,
   maxPeersPerRoom: 50,
@@ -190,6 +203,7 @@ export function resolveServerOptions(
       `${nameOf('messageBurst')} (${resolved.messageBurst}) must be at least a tenth of ${nameOf('messagesPerSecond')} (${resolved.messagesPerSecond}), or a full bucket drains in under 100 ms.`,
     );
   }
+  resolved.messageRateLimits = resolveMessageRateLimits(options.messageRateLimits, nameOf);
   const policy = resolved.signalPolicy as unknown;
   if (policy !== 'same-room' && policy !== 'any' && typeof policy !== 'function' && !isSignalPolicy(policy)) {
     throw invalid(
@@ -227,6 +241,27 @@ export function resolveServerOptions(
     throw invalid(`${nameOf('stun')} port must be an integer from 0 to 65535, got ${describe(stunPort)}.`);
   }
   return Object.freeze(resolved);
+}
+
+/** The defaults with the caller's types laid over them, each checked. */
+function resolveMessageRateLimits(
+  given: unknown,
+  nameOf: (key: keyof ServerOptions) => string,
+): MessageRateLimits {
+  if (given === undefined) return DEFAULT_MESSAGE_RATE_LIMITS;
+  if (typeof given !== 'object' || given === null) {
+    throw invalid(
+      `${nameOf('messageRateLimits')} must be an object of { perSecond, burst } by message type.`,
+    );
+  }
+  for (const [type, limit] of Object.entries(given)) {
+    if (!isRateLimitedType(type)) {
+      throw invalid(`${nameOf('messageRateLimits')} has no type ${JSON.stringify(type)}.`);
+    }
+    const problem = typeRateLimitProblem(limit);
+    if (problem !== undefined) throw invalid(`${nameOf('messageRateLimits')} ${type}: ${problem}`);
+  }
+  return Object.freeze({ ...DEFAULT_MESSAGE_RATE_LIMITS, ...(given as MessageRateLimits) });
 }
 
 function isSignalPolicy(value: unknown): value is SignalPolicy {

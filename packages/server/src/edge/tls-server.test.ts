@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSelfSignedCert } from '@switchboard/testing';
 import { createListener, loadTlsMaterial } from './tls-server.js';
 
 describe('TLS listener', () => {
@@ -14,29 +15,7 @@ describe('TLS listener', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sb-tls-'));
-    certPath = join(dir, 'cert.pem');
-    keyPath = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        keyPath,
-        '-out',
-        certPath,
-      ],
-      { stdio: 'ignore' },
-    );
+    ({ certPath, keyPath } = writeSelfSignedCert(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -41,6 +41,10 @@ export class ServerMetrics {
   readonly errors: Counter<'code'>;
   /** Limit hits, by limit. */
   readonly limitHits: Counter<'limit'>;
+  /** Messages refused by their type's rate limit, by type. */
+  readonly typeRateLimited: Counter<'type'>;
+  /** Sessions ended because their token expired without a refresh. */
+  readonly tokenExpiries: Counter;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
@@ -60,6 +64,17 @@ export class ServerMetrics {
       name: 'switchboard_limit_hits_total',
       help: 'Times a limit refused or closed something, by limit',
       labelNames: ['limit'],
+      registers,
+    });
+    this.typeRateLimited = new Counter({
+      name: 'switchboard_type_rate_limited_total',
+      help: 'Messages refused with RATE_LIMITED by the rate limit of their type, by type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.tokenExpiries = new Counter({
+      name: 'switchboard_token_expiries_total',
+      help: 'Sessions ended with TOKEN_EXPIRED because their token ran out without a refresh',
       registers,
     });
     new Gauge({

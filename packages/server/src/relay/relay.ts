@@ -20,7 +20,6 @@ import {
   type SignalPolicy,
 } from '../auth/signal-policy.js';
 import type { RequestOutcome } from '../rooms/presence.js';
-import { DATA_TEXT } from '../sessions/frame-encoder.js';
 
 const OK: RequestOutcome = { ok: true };
 const NOT_FOUND: RequestOutcome = { ok: false, code: 'PEER_NOT_FOUND', message: 'no such peer' };
@@ -85,18 +84,12 @@ export class Relay {
   /**
    * `signal`, completed synchronously over a bus with `inline` operations and a policy the bus applies
    * (the default ones); `undefined`, having done nothing, when it cannot be. The single-node hot path: no
-   * promise, no microtask. `dataJson` is the client's JSON text of `data`, when the decoder gave it.
+   * promise, no microtask. `data` is typically the sender's text (`RawJson`), forwarded as it is.
    */
-  signalNow(
-    sender: SignalParty,
-    to: string,
-    data: unknown,
-    dataJson: string | undefined,
-  ): RequestOutcome | undefined {
+  signalNow(sender: SignalParty, to: string, data: unknown): RequestOutcome | undefined {
     const inline = this.#bus.inline;
     if (inline === undefined || this.#check === 'read') return undefined;
-    // The sender's own text of `data` rides along (frame-encoder.ts), so it is never serialised again.
-    const frame = { type: 'signal', from: sender.peerId, data, [DATA_TEXT]: dataJson } as const;
+    const frame = { type: 'signal', from: sender.peerId, data } as const;
     const result =
       this.#check === 'any'
         ? inline.deliver(to, frame)

@@ -41,6 +41,8 @@ export type RequestOutcome =
 export interface PresenceLimits {
   readonly maxRoomsPerSession: number;
   readonly maxMetadataBytes: number;
+  /** The server's cap on members per room: a join's `maxPeers` may not exceed it. */
+  readonly maxPeersPerRoom: number;
 }
 
 const OK: RequestOutcome = { ok: true };
@@ -60,24 +62,32 @@ export class Presence {
     this.#onOutboxFull = onOutboxFull;
   }
 
-  /** Join `room` (or refresh the roster and metadata when already in it). Answers with a `roster`. */
+  /**
+   * Join `room` (or refresh the roster and metadata when already in it). Answers with a `roster`.
+   * `maxPeers` is the cap the app asks for (ADR 0006): it becomes the room's cap if this join creates it.
+   */
   async join(
     subject: PresenceSubject,
     id: number,
     room: string,
     metadata: PeerMetadata,
+    maxPeers?: number,
   ): Promise<RequestOutcome> {
     const checked = this.#checkMetadata(metadata);
     if (!checked.ok) return checked;
     const { metadata: clean, nicknameKey } = checked;
+    if (maxPeers !== undefined && maxPeers > this.#limits.maxPeersPerRoom) {
+      return {
+        ok: false,
+        code: 'INVALID_MAX_PEERS',
+        message: `maxPeers ${maxPeers} is over this server's limit of ${this.#limits.maxPeersPerRoom} peers per room`,
+      };
+    }
     const isNew = !subject.rooms.includes(room);
-    // The server's own cap is checked atomically by the bus; a grant's narrower cap is checked here.
-    const occupancy =
-      isNew && subject.principal.maxPeersPerRoom !== undefined
-        ? (await this.#bus.roomMembers(room)).length
-        : 0;
-    const access = checkRoomAccess(subject.principal, room, occupancy, Number.POSITIVE_INFINITY);
+    // Every cap (the server's, the room's, this join's and the grant's) is checked atomically by the bus.
+    const access = checkRoomAccess(subject.principal, room, 0, Number.POSITIVE_INFINITY);
     if (!access.ok) return access;
+    const grantMaxPeers = subject.principal.maxPeersPerRoom;
     const self: RoomMember = {
       peerId: subject.peerId,
       sessionId: subject.sessionId,
@@ -86,6 +96,7 @@ export class Presence {
       state: 'online',
     };
     let others: readonly RoomMember[];
+    let roomMaxPeers: number | undefined;
     if (isNew) {
       if (subject.rooms.length >= this.#limits.maxRoomsPerSession) {
         return {
@@ -94,9 +105,13 @@ export class Presence {
           message: `already in ${subject.rooms.length} rooms, the most allowed`,
         };
       }
-      const joined = await this.#bus.joinRoom(room, self);
+      const joined = await this.#bus.joinRoom(room, self, {
+        ...(maxPeers === undefined ? {} : { maxPeers }),
+        ...(grantMaxPeers === undefined ? {} : { joinerMaxPeers: grantMaxPeers }),
+      });
       if (!joined.ok) return refusal(joined.code, room);
       others = joined.members;
+      roomMaxPeers = joined.maxPeers;
       subject.rooms.push(room);
       await this.#bus.updateSession(subject.sessionId, { rooms: [...subject.rooms] });
     } else {
@@ -115,6 +130,7 @@ export class Presence {
       room,
       self: { peerId: subject.peerId, metadata: clean },
       peers: others.map((m) => toPeerInfo(m, subject.peerId)),
+      ...(roomMaxPeers === undefined ? {} : { maxPeers: roomMaxPeers }),
     });
     if (!roster.ok) {
       // Our own outbox is full: undo the join rather than leave a member that never got its roster.

@@ -14,8 +14,12 @@ const member = (peerId: string, nickname: string, key = nickname.toLowerCase()):
 describe('RoomRegistry', () => {
   it('returns the other members as they were before a join', () => {
     const rooms = new RoomRegistry();
-    expect(rooms.join('r', member('a', 'Ada'), 10)).toEqual({ ok: true, members: [] });
-    expect(rooms.join('r', member('b', 'Bob'), 10)).toEqual({ ok: true, members: [member('a', 'Ada')] });
+    expect(rooms.join('r', member('a', 'Ada'), 10)).toEqual({ ok: true, members: [], maxPeers: 10 });
+    expect(rooms.join('r', member('b', 'Bob'), 10)).toEqual({
+      ok: true,
+      members: [member('a', 'Ada')],
+      maxPeers: 10,
+    });
     expect(rooms.members('r').map((m) => m.peerId)).toEqual(['a', 'b']);
   });
 
@@ -31,8 +35,47 @@ describe('RoomRegistry', () => {
     rooms.join('r', member('a', 'A'), 2);
     rooms.join('r', member('b', 'B'), 2);
     expect(rooms.join('r', member('c', 'C'), 2)).toEqual({ ok: false, code: 'ROOM_FULL' });
-    expect(rooms.join('r', member('a', 'A2'), 2)).toEqual({ ok: true, members: [member('b', 'B')] });
+    expect(rooms.join('r', member('a', 'A2'), 2)).toEqual({
+      ok: true,
+      members: [member('b', 'B')],
+      maxPeers: 2,
+    });
     expect(rooms.members('r').map((m) => m.metadata.nickname)).toEqual(['A2', 'B']);
+  });
+
+  it('keeps the cap of the join that created the room, whatever later joiners ask for', () => {
+    const rooms = new RoomRegistry();
+    expect(rooms.join('r', member('a', 'A'), 10, { maxPeers: 2 })).toMatchObject({ ok: true, maxPeers: 2 });
+    expect(rooms.join('r', member('b', 'B'), 10, { maxPeers: 5 })).toMatchObject({ ok: true, maxPeers: 2 });
+    expect(rooms.join('r', member('c', 'C'), 10, { maxPeers: 5 })).toEqual({ ok: false, code: 'ROOM_FULL' });
+    expect(rooms.join('r', member('c', 'C'), 10)).toEqual({ ok: false, code: 'ROOM_FULL' });
+  });
+
+  it("refuses a joiner at its own cap, or its grant's, without changing the room's cap", () => {
+    const rooms = new RoomRegistry();
+    rooms.join('r', member('a', 'A'), 10);
+    rooms.join('r', member('b', 'B'), 10);
+    expect(rooms.join('r', member('c', 'C'), 10, { maxPeers: 2 })).toEqual({ ok: false, code: 'ROOM_FULL' });
+    expect(rooms.join('r', member('c', 'C'), 10, { joinerMaxPeers: 2 })).toEqual({
+      ok: false,
+      code: 'ROOM_FULL',
+    });
+    expect(rooms.join('r', member('c', 'C'), 10, { maxPeers: 3 })).toMatchObject({ ok: true, maxPeers: 10 });
+  });
+
+  it('never lets a cap above the server limit widen the room', () => {
+    const rooms = new RoomRegistry();
+    expect(rooms.join('r', member('a', 'A'), 2, { maxPeers: 6 })).toMatchObject({ maxPeers: 2 });
+    rooms.join('r', member('b', 'B'), 2);
+    expect(rooms.join('r', member('c', 'C'), 2, { maxPeers: 6 })).toEqual({ ok: false, code: 'ROOM_FULL' });
+  });
+
+  it('forgets the cap with the room: the next creator sets a new one', () => {
+    const rooms = new RoomRegistry();
+    rooms.join('r', member('a', 'A'), 10, { maxPeers: 1 });
+    rooms.leave('r', 'a');
+    expect(rooms.join('r', member('b', 'B'), 10)).toMatchObject({ ok: true, maxPeers: 10 });
+    expect(rooms.join('r', member('c', 'C'), 10).ok).toBe(true);
   });
 
   it('forgets a room when its last member leaves', () => {

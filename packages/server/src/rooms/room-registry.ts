@@ -5,20 +5,28 @@
  *
  * Invariants:
  * - Within a room, no two members share a `nicknameKey`, and no peer appears twice.
- * - A room exists only while it has members (an empty room is forgotten).
+ * - A room exists only while it has members (an empty room is forgotten, and its cap with it).
+ * - A room's cap is fixed by the join that creates it (ADR 0006) and the room never holds more members.
  * - Members keep their join order, which is the order rosters list them in.
  */
-import type { JoinRoomResult, RoomMember, UpdateMemberResult } from '../bus/cluster-bus.js';
+import type {
+  JoinRoomOptions,
+  JoinRoomResult,
+  MemberPatch,
+  RoomMember,
+  UpdateMemberResult,
+} from '../bus/cluster-bus.js';
 
-/** A change to one member: any field left out keeps its value. */
-export interface MemberPatch {
-  readonly metadata?: RoomMember['metadata'];
-  readonly nicknameKey?: string;
-  readonly state?: RoomMember['state'];
+export type { MemberPatch };
+
+interface Room {
+  readonly members: Map<string, RoomMember>;
+  /** The cap the creating join asked for; `undefined` when it asked for none. */
+  readonly maxPeers: number | undefined;
 }
 
 export class RoomRegistry {
-  readonly #rooms = new Map<string, Map<string, RoomMember>>();
+  readonly #rooms = new Map<string, Room>();
 
   /** Number of rooms with at least one member. */
   get size(): number {
@@ -26,29 +34,36 @@ export class RoomRegistry {
   }
 
   /**
-   * Add `member` to `room` unless its nickname is taken there or the room holds `maxMembers` already.
-   * A peer that is already a member is replaced in place (same position), subject to the nickname check.
-   * Returns the other members as they were before the join.
+   * Add `member` to `room` unless its nickname is taken there or the room is full: it holds
+   * `min(maxMembers, room cap, options.maxPeers, options.joinerMaxPeers)` members already (`JoinRoomOptions`).
+   * A join that creates the room fixes `options.maxPeers` as its cap. A peer that is already a member is
+   * replaced in place (same position), subject to the nickname check only. Returns the other members as
+   * they were before the join, and the room's cap.
    */
-  join(room: string, member: RoomMember, maxMembers: number): JoinRoomResult {
-    let members = this.#rooms.get(room);
-    const previous = members?.get(member.peerId);
+  join(room: string, member: RoomMember, maxMembers: number, options: JoinRoomOptions = {}): JoinRoomResult {
+    const existing = this.#rooms.get(room);
+    const previous = existing?.members.get(member.peerId);
     const others =
-      members === undefined ? [] : [...members.values()].filter((m) => m.peerId !== member.peerId);
+      existing === undefined ? [] : [...existing.members.values()].filter((m) => m.peerId !== member.peerId);
     if (others.some((m) => m.nicknameKey === member.nicknameKey))
       return { ok: false, code: 'NICKNAME_TAKEN' };
-    if (previous === undefined && others.length >= maxMembers) return { ok: false, code: 'ROOM_FULL' };
-    if (members === undefined) {
-      members = new Map();
-      this.#rooms.set(room, members);
-    }
-    members.set(member.peerId, member);
-    return { ok: true, members: others };
+    const roomCap = existing === undefined ? options.maxPeers : existing.maxPeers;
+    const limit = Math.min(
+      maxMembers,
+      roomCap ?? Infinity,
+      options.maxPeers ?? Infinity,
+      options.joinerMaxPeers ?? Infinity,
+    );
+    if (previous === undefined && others.length >= limit) return { ok: false, code: 'ROOM_FULL' };
+    const target = existing ?? { members: new Map<string, RoomMember>(), maxPeers: options.maxPeers };
+    if (existing === undefined) this.#rooms.set(room, target);
+    target.members.set(member.peerId, member);
+    return { ok: true, members: others, maxPeers: Math.min(maxMembers, roomCap ?? Infinity) };
   }
 
   /** Remove a peer from a room. Returns the member removed, or `undefined` when it was not there. */
   leave(room: string, peerId: string): RoomMember | undefined {
-    const members = this.#rooms.get(room);
+    const members = this.#rooms.get(room)?.members;
     const member = members?.get(peerId);
     if (members === undefined || member === undefined) return undefined;
     members.delete(peerId);
@@ -58,7 +73,7 @@ export class RoomRegistry {
 
   /** Change a member's metadata and/or state, re-checking nickname uniqueness when the key changes. */
   update(room: string, peerId: string, patch: MemberPatch): UpdateMemberResult {
-    const members = this.#rooms.get(room);
+    const members = this.#rooms.get(room)?.members;
     const member = members?.get(peerId);
     if (members === undefined || member === undefined) return { ok: false, code: 'NOT_IN_ROOM' };
     const key = patch.nicknameKey ?? member.nicknameKey;
@@ -80,12 +95,12 @@ export class RoomRegistry {
 
   /** The members of a room in join order (empty for an unknown room). */
   members(room: string): RoomMember[] {
-    const members = this.#rooms.get(room);
+    const members = this.#rooms.get(room)?.members;
     return members === undefined ? [] : [...members.values()];
   }
 
   /** The member `peerId` of `room`, if any. */
   member(room: string, peerId: string): RoomMember | undefined {
-    return this.#rooms.get(room)?.get(peerId);
+    return this.#rooms.get(room)?.members.get(peerId);
   }
 }

@@ -45,6 +45,16 @@ describe('AckWheel', () => {
     expect(flushed).toEqual(['x', 'y']);
   });
 
+  it('turns by the clock when a tick comes late, so a lagging event loop does not stretch the delay', () => {
+    // Regression: the wheel counted timer callbacks, so each late tick added the loop's lag to the delay,
+    // five times over; under load a client's request timed out before its standalone ack came.
+    wheel.add('late');
+    vi.setSystemTime(Date.now() + 100); // the loop was busy for the whole delay; no callback ran meanwhile
+    vi.advanceTimersToNextTimer();
+    expect(flushed).toEqual(['late']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('takes an item registered again from its own flush on a later tick', () => {
     const again = new AckWheel<string>(100, (item) => {
       flushed.push(item);

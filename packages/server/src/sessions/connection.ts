@@ -21,6 +21,7 @@ import {
 } from '@switchboard/protocol';
 import type { AuthRequest } from '../auth/authenticator.js';
 import type { PeerSocket, PeerSocketHandler } from '../transport/peer-socket.js';
+import type { MessageRateLimitPolicy, MessageRateLimiter } from '../transport/message-rate-limits.js';
 import { TokenBucket } from '../transport/token-bucket.js';
 import type { LocalSession } from './local-session.js';
 
@@ -30,10 +31,12 @@ export interface ConnectionHost {
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
   readonly handshakeTimeoutMs: number;
+  /** Limits per message type (join, token, ping...), checked once a message is decoded. */
+  readonly messageRateLimits: MessageRateLimitPolicy;
   hello(connection: Connection, message: HelloMessage): Promise<void>;
   resume(connection: Connection, message: ResumeMessage): Promise<void>;
-  /** Run a client request; `dataJson` is a signal's data as the client wrote it (the relay forwards it). */
-  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void;
+  /** Run a client request (a signal's `data` is a `RawJson`: the relay forwards the client's text). */
+  request(session: LocalSession, message: ClientRequest): void;
   /** A request frame that was refused at the edge (invalid or rate-limited): answer it as request `ref`. */
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void;
   bye(session: LocalSession): void;
@@ -46,6 +49,9 @@ export interface ConnectionHost {
 
 type State = 'handshake' | 'establishing' | 'open' | 'closed';
 
+/** The relay only forwards a signal's `data`: keep it as the client's text, never parsed (raw-json.ts). */
+const RAW_SIGNAL_DATA = { rawSignalData: true } as const;
+
 export class Connection implements PeerSocketHandler {
   readonly socket: PeerSocket;
   /** The request facts at upgrade (token, address, origin), for the authenticator. */
@@ -54,6 +60,7 @@ export class Connection implements PeerSocketHandler {
   session: LocalSession | undefined;
   readonly #host: ConnectionHost;
   readonly #bucket: TokenBucket;
+  readonly #typeLimits: MessageRateLimiter;
   #state: State = 'handshake';
   /** Frames that arrived while establishing (created then: most connections never need it). */
   #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
@@ -65,6 +72,7 @@ export class Connection implements PeerSocketHandler {
     this.socket = socket;
     this.auth = auth;
     this.#bucket = new TokenBucket(host.messagesPerSecond, host.messageBurst);
+    this.#typeLimits = host.messageRateLimits.forConnection();
     this.#handshakeTimer = setTimeout(() => {
       if (this.#state === 'handshake')
         this.fail('HANDSHAKE_TIMEOUT', 'no hello or resume in time', CLOSE_CODES.HANDSHAKE_TIMEOUT);
@@ -99,6 +107,8 @@ export class Connection implements PeerSocketHandler {
   established(session: LocalSession): void {
     if (this.#state === 'closed') return;
     clearTimeout(this.#handshakeTimer);
+    // Let the timer (and its closure over this connection) be collected: 200 B per idle connection.
+    this.#handshakeTimer = undefined;
     this.session = session;
     this.#state = 'open';
     this.#drainPending();
@@ -127,7 +137,7 @@ export class Connection implements PeerSocketHandler {
       this.sendError('INVALID_FRAME', 'binary frames are not accepted; send JSON text');
       return;
     }
-    const decoded = decodeClientMessage(data, this.#host.maxFrameBytes);
+    const decoded = decodeClientMessage(data, this.#host.maxFrameBytes, RAW_SIGNAL_DATA);
     if (!decoded.ok) {
       if (decoded.ref !== undefined && this.session !== undefined) {
         this.#host.refuseRequest(this.session, decoded.ref, decoded.code, decoded.message);
@@ -136,10 +146,10 @@ export class Connection implements PeerSocketHandler {
       }
       return;
     }
-    this.#dispatch(decoded.message, decoded.dataJson);
+    this.#dispatch(decoded.message);
   }
 
-  #dispatch(message: ClientMessage, dataJson?: string): void {
+  #dispatch(message: ClientMessage): void {
     const session = this.session;
     if (this.#state !== 'open' || session === undefined) {
       if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
@@ -149,6 +159,14 @@ export class Connection implements PeerSocketHandler {
           'send hello or resume first',
           'id' in message ? message.id : undefined,
         );
+      return;
+    }
+    const limited = this.#typeLimits.take(message.type);
+    if (limited !== undefined) {
+      // Answered like a connection-level drop: a request by its ref, anything else with a plain error.
+      const ref = requestId(message);
+      if (ref === undefined) this.sendError('RATE_LIMITED', limited);
+      else this.#host.refuseRequest(session, ref, 'RATE_LIMITED', limited);
       return;
     }
     switch (message.type) {
@@ -170,7 +188,7 @@ export class Connection implements PeerSocketHandler {
         return;
       default:
         if (message.ack !== undefined) session.acknowledge(message.ack);
-        this.#host.request(session, message, dataJson);
+        this.#host.request(session, message);
     }
   }
 

@@ -16,42 +16,12 @@
  */
 import type { ClientRequest, SequencedServerMessage } from '@switchboard/protocol';
 import type { AuthRequest, Principal } from '../auth/authenticator.js';
-import type { ClusterBus } from '../bus/cluster-bus.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
-import type { AckWheel } from './ack-wheel.js';
 import { encodeFrame, withAck } from './frame-encoder.js';
 import { SerialTaskQueue, type Task } from './serial-task-queue.js';
+import type { LocalSessionInit, SessionHost } from './session-host.js';
 
-/** What a session needs from the node that holds it. */
-export interface SessionHost {
-  readonly bus: ClusterBus;
-  readonly maxBufferedBytes: number;
-  /** The node's one timer for standalone acks (`limits.ackDelayMs`). */
-  readonly acks: AckWheel<LocalSession>;
-  /** The node's timer for acks an app is likely awaiting (`update`, `token`): `PROMPT_ACK_DELAY_MS`. */
-  readonly promptAcks: AckWheel<LocalSession>;
-  /** The socket's unsent buffer passed `maxBufferedBytes`. */
-  onSlowConsumer(session: LocalSession): void;
-  /** A task threw: log it; the session carries on. */
-  onTaskError(session: LocalSession, error: unknown): void;
-  /** Run one client request (queued with `enqueueRequest`). */
-  execute(session: LocalSession, request: ClientRequest): Promise<void>;
-  /**
-   * Run `request` to completion now, without a promise, if it can be (a signal over an in-process bus).
-   * Returns false, having done nothing, when it cannot. `dataJson`: a signal's data as the client wrote it.
-   */
-  executeNow(session: LocalSession, request: ClientRequest, dataJson: string | undefined): boolean;
-}
-
-/** The fields a session is built from. */
-export interface LocalSessionInit {
-  readonly sessionId: string;
-  readonly peerId: string;
-  readonly resumeSecretHash: string;
-  readonly principal: Principal;
-  readonly rooms: readonly string[];
-  readonly lastClientId: number;
-}
+export type { LocalSessionInit, SessionHost } from './session-host.js';
 
 /** Until a socket is welcomed: shared, so a session costs no object for it (idle sessions are many). */
 const NO_CLIENT: AuthRequest = Object.freeze({ token: undefined, remoteAddress: '', origin: undefined });
@@ -77,7 +47,7 @@ export class LocalSession {
   client: AuthRequest = NO_CLIENT;
 
   readonly #host: SessionHost;
-  readonly #tasks: SerialTaskQueue<ClientRequest>;
+  readonly #tasks: SerialTaskQueue<LocalSession, ClientRequest>;
   #persistedClientId: number;
   #ackSentId = 0;
   /** A resent request was dropped as a duplicate: its ack must go out again even if the id was acked. */
@@ -89,10 +59,7 @@ export class LocalSession {
 
   constructor(host: SessionHost, init: LocalSessionInit) {
     this.#host = host;
-    this.#tasks = new SerialTaskQueue(
-      (request) => host.execute(this, request),
-      (error) => host.onTaskError(this, error),
-    );
+    this.#tasks = new SerialTaskQueue(host, this);
     this.sessionId = init.sessionId;
     this.peerId = init.peerId;
     this.resumeSecretHash = init.resumeSecretHash;
@@ -128,13 +95,10 @@ export class LocalSession {
     this.#tasks.push(task);
   }
 
-  /**
-   * Queue client request `request`, to run after everything queued before it. `dataJson`, a signal's data
-   * as the client wrote it, is used when the request runs at once (a queued one serialises `data` later).
-   */
-  enqueueRequest(request: ClientRequest, dataJson?: string): void {
+  /** Queue client request `request`, to run after everything queued before it. */
+  enqueueRequest(request: ClientRequest): void {
     // Nothing ahead of it: run it now when it can complete synchronously (no promise chain per signal).
-    if (this.#tasks.isIdle && this.#host.executeNow(this, request, dataJson)) return;
+    if (this.#tasks.isIdle && this.#host.executeNow(this, request)) return;
     this.#tasks.push(request);
   }
 

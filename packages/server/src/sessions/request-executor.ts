@@ -68,7 +68,7 @@ export class RequestExecutor {
    * Run a signal to completion synchronously when the bus and policy allow it (`Relay.signalNow`); returns
    * false, having done nothing, otherwise. Same steps and answers as `execute`, minus the promises.
    */
-  executeNow(session: LocalSession, message: ClientRequest, dataJson: string | undefined): boolean {
+  executeNow(session: LocalSession, message: ClientRequest): boolean {
     if (message.type !== 'signal') return false;
     const inline = this.#deps.bus.inline;
     if (inline === undefined) return false;
@@ -78,7 +78,7 @@ export class RequestExecutor {
     }
     let outcome: RequestOutcome | undefined;
     try {
-      outcome = this.#deps.relay.signalNow(session, message.to, message.data, dataJson);
+      outcome = this.#deps.relay.signalNow(session, message.to, message.data);
     } catch (error) {
       outcome = this.#failed(session, message, error);
     }
@@ -120,7 +120,7 @@ export class RequestExecutor {
           requestId: message.id,
         });
       case 'join':
-        return presence.join(session, message.id, message.room, message.metadata);
+        return presence.join(session, message.id, message.room, message.metadata, message.maxPeers);
       case 'leave':
         return presence.leave(session, message.room, 'left', message.id);
       case 'update':

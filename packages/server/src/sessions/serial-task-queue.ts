@@ -9,21 +9,32 @@ export type Task = () => Promise<void>;
 
 const NO_WAITERS: readonly (() => void)[] = Object.freeze([]);
 
-export class SerialTaskQueue<R> {
-  readonly #runItem: (item: R) => Promise<void>;
-  readonly #onError: (error: unknown) => void;
+/**
+ * Who runs a queue's requests, told which queue's owner they belong to. One runner (the node) serves every
+ * session's queue, so a queue holds two references instead of two closures (idle sessions are many).
+ */
+export interface QueueRunner<O, R> {
+  /** Run one non-closure item (a client request) of `owner`'s queue. */
+  execute(owner: O, item: R): Promise<void>;
+  /** An item of `owner`'s queue threw. */
+  onTaskError(owner: O, error: unknown): void;
+}
+
+export class SerialTaskQueue<O, R> {
+  readonly #runner: QueueRunner<O, R>;
+  readonly #owner: O;
   readonly #items: (Task | R)[] = [];
   #isRunning = false;
   /** Replaced, not pushed to, so that most queues (never waited for) share the empty one. */
   #idleWaiters: readonly (() => void)[] = NO_WAITERS;
 
   /**
-   * @param runItem runs one non-closure item (a client request)
-   * @param onError told about an item that threw
+   * @param runner runs requests and hears of failures
+   * @param owner passed to `runner` with each item
    */
-  constructor(runItem: (item: R) => Promise<void>, onError: (error: unknown) => void) {
-    this.#runItem = runItem;
-    this.#onError = onError;
+  constructor(runner: QueueRunner<O, R>, owner: O) {
+    this.#runner = runner;
+    this.#owner = owner;
   }
 
   /** Whether nothing is running or queued. */
@@ -48,9 +59,9 @@ export class SerialTaskQueue<R> {
     for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
       try {
         if (typeof item === 'function') await (item as Task)();
-        else await this.#runItem(item);
+        else await this.#runner.execute(this.#owner, item);
       } catch (error) {
-        this.#onError(error);
+        this.#runner.onTaskError(this.#owner, error);
       }
     }
     this.#isRunning = false;

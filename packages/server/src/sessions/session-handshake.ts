@@ -17,6 +17,7 @@ import {
   type ResumeMessage,
   type WelcomeMessage,
 } from '@switchboard/protocol';
+import { authCloseCode } from '../auth/auth-close-code.js';
 import { authenticateSafely } from '../auth/authenticate-safely.js';
 import type { Principal } from '../auth/authenticator.js';
 import type { SessionRecord } from '../bus/cluster-bus.js';
@@ -184,13 +185,7 @@ export class SessionHandshake {
       (error) => this.#deps.logger.warn({ err: error }, 'authenticator failed'),
     );
     if (result.ok) return result.principal;
-    const closeCode =
-      result.code === 'UNAUTHORIZED'
-        ? CLOSE_CODES.UNAUTHORIZED
-        : result.code === 'INTERNAL_ERROR'
-          ? CLOSE_CODES.GOING_AWAY
-          : CLOSE_CODES.FORBIDDEN;
-    connection.fail(result.code, result.message, closeCode);
+    connection.fail(result.code, result.message, authCloseCode(result.code));
     return undefined;
   }
 

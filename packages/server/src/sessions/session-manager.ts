@@ -9,7 +9,6 @@
  *   running. Every lifecycle step of a session runs as a task on that session, never concurrently.
  * - `lastClientId` is persisted before a session is detached, so a resume anywhere dedupes resends.
  */
-import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   CLOSE_CODES,
@@ -26,9 +25,12 @@ import type { ServerMetrics } from '../http/server-metrics.js';
 import type { IceServerProvider } from '../ice-server-provider.js';
 import type { Relay } from '../relay/relay.js';
 import type { Presence } from '../rooms/presence.js';
+import { TokenExpiryWatch } from '../auth/token-expiry-watch.js';
+import { MessageRateLimitPolicy } from '../transport/message-rate-limits.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
 import { AckWheel } from './ack-wheel.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { drainSessions } from './drain-sessions.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { limitOfCode } from './limit-of-code.js';
 import type { LocalSession } from './local-session.js';
@@ -64,12 +66,15 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
   readonly handshakeTimeoutMs: number;
+  readonly messageRateLimits: MessageRateLimitPolicy;
   readonly #deps: SessionManagerDeps;
   readonly #sessions = new Map<string, LocalSession>();
   readonly #connections = new Set<Connection>();
   readonly #handshake: SessionHandshake;
   readonly #requests: RequestExecutor;
   readonly #expiry: ExpirySweep;
+  /** Ends sessions whose token ran out without a refresh (docs/security.md). */
+  readonly #tokenExpiry = new TokenExpiryWatch<LocalSession>((session) => this.#expireToken(session));
   #isDraining = false;
 
   constructor(deps: SessionManagerDeps) {
@@ -85,6 +90,9 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     this.messagesPerSecond = o.messagesPerSecond;
     this.messageBurst = o.messageBurst;
     this.handshakeTimeoutMs = o.handshakeTimeoutMs;
+    this.messageRateLimits = new MessageRateLimitPolicy(o.messageRateLimits, (type) =>
+      deps.metrics.typeRateLimited.inc({ type }),
+    );
     this.#handshake = new SessionHandshake(deps, this, this.#sessions);
     this.#requests = new RequestExecutor({ ...deps, countError: (code) => this.countError(code) });
     this.#expiry = new ExpirySweep(deps, o.graceMs);
@@ -156,27 +164,27 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   // ---- ConnectionHost, HandshakeHost ------------------------------------------------------------------------
 
   hello(connection: Connection, message: HelloMessage): Promise<void> {
-    return this.#handshake.hello(connection, message);
+    return this.#handshake.hello(connection, message).then(() => this.#watchToken(connection));
   }
 
   resume(connection: Connection, message: ResumeMessage): Promise<void> {
-    return this.#handshake.resume(connection, message);
+    return this.#handshake.resume(connection, message).then(() => this.#watchToken(connection));
   }
 
   onResumed(sessionId: string): void {
     this.#expiry.forget(sessionId);
   }
 
-  request(session: LocalSession, message: ClientRequest, dataJson: string | undefined): void {
-    session.enqueueRequest(message, dataJson);
+  request(session: LocalSession, message: ClientRequest): void {
+    session.enqueueRequest(message);
   }
 
   execute(session: LocalSession, message: ClientRequest): Promise<void> {
     return this.#requests.execute(session, message);
   }
 
-  executeNow(session: LocalSession, message: ClientRequest, dataJson: string | undefined): boolean {
-    return this.#requests.executeNow(session, message, dataJson);
+  executeNow(session: LocalSession, message: ClientRequest): boolean {
+    return this.#requests.executeNow(session, message);
   }
 
   refuseRequest(session: LocalSession, ref: number, code: ErrorCode, message: string): void {
@@ -192,22 +200,48 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   // ---- endings -------------------------------------------------------------------------------------------
 
   bye(session: LocalSession): void {
+    this.#end(session, 'left', CLOSE_CODES.NORMAL, 'bye');
+  }
+
+  /** End `session` for good: leave every room, delete it, then close its socket (a task of the session). */
+  #end(session: LocalSession, reason: 'left' | 'kicked', closeCode: number, closeReason: string): void {
+    this.#tokenExpiry.unwatch(session);
     session.enqueue(async () => {
       const socket = session.socket;
       session.socket = undefined;
       session.cancelAck();
-      await this.#deps.presence.removeEverywhere(session.peerId, session.rooms, 'left');
+      await this.#deps.presence.removeEverywhere(session.peerId, session.rooms, reason);
       session.rooms = [];
       await this.bus.deleteSession(session.sessionId);
       this.#sessions.delete(session.sessionId);
-      socket?.close(CLOSE_CODES.NORMAL, 'bye');
+      socket?.close(closeCode, closeReason);
     });
+  }
+
+  /** Watch the token of the session just welcomed on `connection`, if it expires. */
+  #watchToken(connection: Connection): void {
+    const session = connection.session;
+    if (session !== undefined && session.socket === connection.socket) this.#tokenExpiry.watch(session);
+  }
+
+  /** The session's token ran out without a refresh: tell it why, then end it (peers see it `kicked`). */
+  #expireToken(session: LocalSession): void {
+    if (this.#sessions.get(session.sessionId) !== session || session.socket === undefined) return;
+    this.#deps.metrics.tokenExpiries.inc();
+    this.countError('TOKEN_EXPIRED');
+    session.sendUnsequenced({
+      type: 'error',
+      code: 'TOKEN_EXPIRED',
+      message: 'the token expired and was not refreshed; connect again with a fresh token',
+    });
+    this.#end(session, 'kicked', CLOSE_CODES.TOKEN_EXPIRED, 'TOKEN_EXPIRED');
   }
 
   closed(connection: Connection): void {
     this.#connections.delete(connection);
     const session = connection.session;
     if (session === undefined || session.socket !== connection.socket) return;
+    this.#tokenExpiry.unwatch(session); // a resume presents a token again and is watched anew
     session.socket = undefined;
     session.cancelAck();
     session.enqueue(() => this.detach(session));
@@ -266,35 +300,20 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   async drain(reason: 'drain' | 'shutdown'): Promise<void> {
     this.#isDraining = true;
     this.#expiry.stop();
-    for (const session of this.#sessions.values()) {
-      session.sendUnsequenced({
-        type: 'server-going-away',
-        reason,
-        reconnectInMs: 1000 + randomInt(0, 4000),
-      });
-    }
-    // Acks still waiting for a frame to ride on go now: the drain waits for clients to have them.
-    this.acks.flushAll();
-    this.promptAcks.flushAll();
-    const deadline = Date.now() + this.#deps.options.drainTimeoutMs;
-    while (Date.now() < deadline && !(await this.#isSettled())) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    for (const connection of this.#connections)
-      connection.socket.close(CLOSE_CODES.GOING_AWAY, 'SERVER_DRAINING');
-    await Promise.all([...this.#sessions.values()].map((s) => s.whenIdle()));
-  }
-
-  async #isSettled(): Promise<boolean> {
-    const sessions = [...this.#sessions.values()];
-    await Promise.all(sessions.map((s) => s.whenIdle()));
-    return sessions.every((s) => s.isSettled);
+    const scope = {
+      sessions: this.#sessions,
+      connections: this.#connections,
+      ackWheels: [this.acks, this.promptAcks],
+      drainTimeoutMs: this.#deps.options.drainTimeoutMs,
+    };
+    await drainSessions(scope, reason);
   }
 
   /** Stop timers (after a drain, or when closing without one). */
   stop(): void {
     this.#expiry.stop();
     this.#handshake.stop();
+    this.#tokenExpiry.stop();
     this.acks.stop();
     this.promptAcks.stop();
   }

@@ -4,11 +4,20 @@
  * frame size inside ws itself (so oversize frames are never buffered whole), and keeps sockets honest with
  * ping/pong: a socket that has not answered the previous ping when the next one is due is terminated, so a
  * dead client is noticed within two `pingIntervalMs` (10 s by default).
+ *
+ * The token of the upgrade (`Authorization: Bearer` or `?access_token=`) is verified here, before any
+ * session state exists. A refused token is answered by completing the upgrade and closing at once with an
+ * `error` frame and the close code of its error (docs/adr/0007-authenticate-at-upgrade.md): a browser
+ * cannot read the HTTP status of a refused upgrade, so that is the one way every client learns the code.
+ * An Origin that is not on the allow-list is refused the same way (ORIGIN_FORBIDDEN, close 4003), without
+ * running the authenticator.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ErrorCode } from '@switchboard/protocol';
+import { CLOSE_CODES, type ErrorCode } from '@switchboard/protocol';
+import { authCloseCode } from '../auth/auth-close-code.js';
+import type { SafeAuthResult } from '../auth/authenticate-safely.js';
 import type { AuthRequest } from '../auth/authenticator.js';
 import { OriginAllowList } from '../auth/origin-allow-list.js';
 import { readUpgradeToken } from '../auth/upgrade-token.js';
@@ -30,6 +39,8 @@ export interface WebSocketTransportOptions {
 export interface WebSocketTransportHost {
   /** New connections are refused while draining. */
   readonly isDraining: boolean;
+  /** Verify the credentials of an upgrade (never rejects: a faulty authenticator gives INTERNAL_ERROR). */
+  authenticate(auth: AuthRequest): Promise<SafeAuthResult>;
   /** A socket is open: return who handles its frames. */
   accept(socket: PeerSocket, auth: AuthRequest): PeerSocketHandler;
   /** A refusal or limit hit happened at the transport level. */
@@ -44,6 +55,10 @@ const HARD_FRAME_FACTOR = 2;
 /** How long a closing socket may take to finish the close handshake before it is destroyed. */
 const CLOSE_TIMEOUT_MS = 2_000;
 
+function uncorkSocket(socket: WsPeerSocket): void {
+  socket.uncork();
+}
+
 class WsPeerSocket implements PeerSocket {
   readonly remoteAddress: string;
   /** Whether a pong (or any frame) arrived since the last ping. */
@@ -52,11 +67,6 @@ class WsPeerSocket implements PeerSocket {
   /** The TCP (or TLS) stream under `#ws`, corked while frames of one tick are sent. */
   readonly #stream: Duplex;
   #isCorked = false;
-  /** Bound once: every tick that sends schedules it, and it must not cost a closure each time. */
-  readonly #uncork = (): void => {
-    this.#isCorked = false;
-    this.#stream.uncork();
-  };
 
   constructor(ws: WebSocket, stream: Duplex, remoteAddress: string) {
     this.#ws = ws;
@@ -79,9 +89,16 @@ class WsPeerSocket implements PeerSocket {
     if (!this.#isCorked) {
       this.#isCorked = true;
       this.#stream.cork();
-      process.nextTick(this.#uncork);
+      // A shared function with the socket as argument: no closure per tick, and none per socket either.
+      process.nextTick(uncorkSocket, this);
     }
     this.#ws.send(text);
+  }
+
+  /** Flush what this tick's `send`s wrote (see `send`). */
+  uncork(): void {
+    this.#isCorked = false;
+    this.#stream.uncork();
   }
 
   close(code: number, reason: string): void {
@@ -110,6 +127,7 @@ export class WebSocketTransport {
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.#upgrade(request, socket, head);
   readonly #server: Server;
+  #isClosed = false;
 
   constructor(server: Server, options: WebSocketTransportOptions, host: WebSocketTransportHost) {
     this.#server = server;
@@ -135,6 +153,7 @@ export class WebSocketTransport {
 
   /** Stop accepting upgrades and pinging; destroy any socket still open. */
   close(): void {
+    this.#isClosed = true;
     this.#server.off('upgrade', this.#onUpgrade);
     clearInterval(this.#pingTimer);
     for (const socket of this.#sockets) socket.terminate();
@@ -147,11 +166,6 @@ export class WebSocketTransport {
       request.headers['x-forwarded-for'],
       this.#options.trustProxy ?? false,
     );
-    if (this.#origins !== undefined && !this.#origins.isAllowed(request.headers.origin)) {
-      refuse(socket, 403, 'ORIGIN_FORBIDDEN');
-      this.#host.countError('ORIGIN_FORBIDDEN');
-      return;
-    }
     if (this.#host.isDraining) {
       refuse(socket, 503, 'SERVER_DRAINING');
       this.#host.countError('SERVER_DRAINING');
@@ -164,12 +178,51 @@ export class WebSocketTransport {
       return;
     }
     this.#perIp.set(remoteAddress, held + 1);
+    // The slot is released when the TCP socket closes, in this one place: ws destroys a malformed upgrade
+    // (a bad Sec-WebSocket-Key, say) without ever calling back, so releasing on the WebSocket's close would
+    // leak the slot and let a few bad requests lock an address (or, behind a proxy, everyone) out.
+    socket.once('close', () => this.#release(remoteAddress));
+    // Checked after the drain and per-IP refusals, which stay HTTP errors (ADR 0007 addendum), so a refused
+    // origin holds a per-IP slot until its socket closes and cannot be used to open sockets without bound.
+    if (this.#origins !== undefined && !this.#origins.isAllowed(request.headers.origin)) {
+      const message = 'the Origin of this page is not on the allow-list of the server';
+      this.#wss.handleUpgrade(request, socket, head, (ws) => {
+        this.#refuseOpen(ws, 'ORIGIN_FORBIDDEN', message, CLOSE_CODES.FORBIDDEN);
+      });
+      return;
+    }
     const auth: AuthRequest = {
       token: readUpgradeToken(request.headers.authorization, request.url),
       remoteAddress,
       origin: request.headers.origin,
     };
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, socket, auth));
+    // The slot is held while the authenticator runs, so the per-IP cap also bounds pending verifications.
+    void this.#host.authenticate(auth).then((result) => {
+      if (this.#isClosed || !socket.readable || !socket.writable || this.#host.isDraining) {
+        // Gone (or draining) meanwhile: destroying it releases the slot (its close event).
+        socket.destroy();
+        return;
+      }
+      this.#wss.handleUpgrade(request, socket, head, (ws) => {
+        if (result.ok) this.#open(ws, socket, auth);
+        else this.#refuseOpen(ws, result.code, result.message, authCloseCode(result.code));
+      });
+    });
+  }
+
+  /** Tell an upgraded client why it was refused, then close; no session state is made. */
+  #refuseOpen(ws: WebSocket, code: ErrorCode, message: string, closeCode: number): void {
+    this.#host.countError(code);
+    ws.on('error', () => undefined);
+    ws.send(JSON.stringify({ type: 'error', code, message }));
+    ws.close(closeCode, code);
+    setTimeout(() => ws.terminate(), CLOSE_TIMEOUT_MS).unref();
+  }
+
+  #release(remoteAddress: string): void {
+    const left = (this.#perIp.get(remoteAddress) ?? 1) - 1;
+    if (left <= 0) this.#perIp.delete(remoteAddress);
+    else this.#perIp.set(remoteAddress, left);
   }
 
   #open(ws: WebSocket, stream: Duplex, auth: AuthRequest): void {
@@ -189,9 +242,6 @@ export class WebSocketTransport {
     });
     ws.on('close', (code: number, reason: Buffer) => {
       this.#sockets.delete(socket);
-      const left = (this.#perIp.get(auth.remoteAddress) ?? 1) - 1;
-      if (left <= 0) this.#perIp.delete(auth.remoteAddress);
-      else this.#perIp.set(auth.remoteAddress, left);
       handler.onClose(code, reason.toString());
     });
   }
@@ -210,7 +260,7 @@ export class WebSocketTransport {
 
 /** Answer an upgrade with a plain HTTP refusal; the body and a header carry the error code. */
 function refuse(socket: Duplex, status: number, code: ErrorCode): void {
-  const reason = status === 429 ? 'Too Many Requests' : status === 403 ? 'Forbidden' : 'Service Unavailable';
+  const reason = status === 429 ? 'Too Many Requests' : 'Service Unavailable';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nX-Switchboard-Error: ${code}\r\nContent-Length: ${code.length}\r\n\r\n${code}`,
   );

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CandidateBatcher, type CandidateBatch } from './candidate-batcher.js';
+
+const host = (n: number): RTCIceCandidateInit => ({
+  candidate: `candidate:${n} 1 udp 2122260223 127.0.0.1 ${5000 + n} typ host generation 0 ufrag uf network-id 1`,
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+  usernameFragment: 'uf',
+});
+/** Chromium's SDP lists a candidate without the `ufrag` extension its icecandidate event has. */
+const sdpWith = (...ns: number[]): string =>
+  `v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n${ns
+    .map((n) => `a=${host(n).candidate!.replace(' ufrag uf', '')}\r\n`)
+    .join('')}`;
+
+describe('CandidateBatcher', () => {
+  let flushed: CandidateBatch[];
+  let batcher: CandidateBatcher;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    flushed = [];
+    batcher = new CandidateBatcher(10, (batch) => flushed.push(batch));
+  });
+  afterEach(() => {
+    batcher.dispose();
+    vi.useRealTimers();
+  });
+
+  it('sends the candidates of one window together, and the end of candidates at once', () => {
+    batcher.add(host(1));
+    batcher.add(host(2));
+    expect(flushed).toEqual([]);
+    vi.advanceTimersByTime(10);
+    expect(flushed.map((b) => b.candidates.length)).toEqual([2]);
+    batcher.add(host(3));
+    batcher.add(null);
+    expect(flushed[1]).toEqual({ candidates: [[host(3).candidate, '0', 0, 'uf']], isEndOfCandidates: true });
+  });
+
+  it('holds candidates for a description and returns only those its SDP lacks', async () => {
+    batcher.hold();
+    const burst = batcher.whenHeldBurst();
+    batcher.add(host(1));
+    batcher.add(host(2));
+    await vi.advanceTimersByTimeAsync(0);
+    await burst;
+    const rest = batcher.release(sdpWith(1));
+    expect(rest).toEqual({ candidates: [[host(2).candidate, '0', 0, 'uf']], isEndOfCandidates: false });
+    vi.advanceTimersByTime(50);
+    expect(flushed).toEqual([]);
+  });
+
+  it('folds an end of candidates that came while holding into the release, not a flush', () => {
+    batcher.hold();
+    batcher.add(host(1));
+    batcher.add(null);
+    expect(flushed).toEqual([]);
+    expect(batcher.release(sdpWith(1))).toEqual({ candidates: [], isEndOfCandidates: true });
+  });
+
+  it('lets a description go without candidates after one window when none come', async () => {
+    batcher.hold();
+    let isDone = false;
+    const burst = batcher.whenHeldBurst().then(() => (isDone = true));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(isDone).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await burst;
+    expect(isDone).toBe(true);
+  });
+
+  it('batches as usual again after a release', () => {
+    batcher.hold();
+    batcher.release(sdpWith());
+    batcher.add(host(4));
+    vi.advanceTimersByTime(10);
+    expect(flushed.map((b) => b.candidates.length)).toEqual([1]);
+  });
+});
