@@ -139,7 +139,7 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
         authenticateSafely(authenticator, auth, (error) =>
           logger.warn({ err: error }, 'authenticator failed at upgrade'),
         ),
-      accept: (socket, auth) => sessions.accept(socket, auth),
+      accept: (socket, auth, principal) => sessions.accept(socket, auth, principal),
       countError: (code) => sessions.countError(code),
     },
   );

@@ -269,3 +269,41 @@ describe('when the authenticator cannot decide (identity provider down)', () => 
     client.terminate();
   });
 });
+
+describe('verifying the credentials of a connection', () => {
+  let server: SwitchboardServer;
+  let url: string;
+  const seen: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    const jwt = new JwtAuthenticator({ secret: SECRET });
+    // The real JWT authenticator, with a record of the tokens it was asked to verify.
+    const recording = {
+      authenticate: (request: Parameters<JwtAuthenticator['authenticate']>[0]) => {
+        seen.push(request.token);
+        return jwt.authenticate(request);
+      },
+    };
+    server = createServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', authenticator: recording });
+    const { port } = await server.listen();
+    url = `ws://127.0.0.1:${port}/`;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('verifies the upgrade token once, and again only when hello brings a different one', async () => {
+    const upgradeToken = await token('alice');
+    const plain = await RawClient.hello(`${url}?access_token=${upgradeToken}`);
+    const repeated = await RawClient.hello(`${url}?access_token=${upgradeToken}`, { token: upgradeToken });
+    expect(plain.welcome.type).toBe('welcome');
+    expect(repeated.welcome.type).toBe('welcome');
+    expect(seen).toEqual([upgradeToken, upgradeToken]);
+
+    const otherToken = await token('alice', ['elsewhere']);
+    const switched = await RawClient.hello(`${url}?access_token=${upgradeToken}`, { token: otherToken });
+    expect(switched.welcome.type).toBe('welcome');
+    expect(seen).toEqual([upgradeToken, upgradeToken, upgradeToken, otherToken]);
+    for (const { client } of [plain, repeated, switched]) client.terminate();
+  });
+});

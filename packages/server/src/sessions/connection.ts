@@ -19,7 +19,7 @@ import {
   type HelloMessage,
   type ResumeMessage,
 } from '@switchboard/protocol';
-import type { AuthRequest } from '../auth/authenticator.js';
+import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import type { PeerSocket, PeerSocketHandler } from '../transport/peer-socket.js';
 import type { MessageRateLimitPolicy, MessageRateLimiter } from '../transport/message-rate-limits.js';
 import { TokenBucket } from '../transport/token-bucket.js';
@@ -56,6 +56,8 @@ export class Connection implements PeerSocketHandler {
   readonly socket: PeerSocket;
   /** The request facts at upgrade (token, address, origin), for the authenticator. */
   readonly auth: AuthRequest;
+  /** What the upgrade's credentials were admitted as (the transport verified them before accepting). */
+  readonly admitted: Principal;
   /** The session, once welcomed. */
   session: LocalSession | undefined;
   readonly #host: ConnectionHost;
@@ -67,10 +69,11 @@ export class Connection implements PeerSocketHandler {
   #dropsInARow = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
-  constructor(host: ConnectionHost, socket: PeerSocket, auth: AuthRequest) {
+  constructor(host: ConnectionHost, socket: PeerSocket, auth: AuthRequest, admitted: Principal) {
     this.#host = host;
     this.socket = socket;
     this.auth = auth;
+    this.admitted = admitted;
     this.#bucket = new TokenBucket(host.messagesPerSecond, host.messageBurst);
     this.#typeLimits = host.messageRateLimits.forConnection();
     this.#handshakeTimer = setTimeout(() => {

@@ -179,6 +179,11 @@ export class SessionHandshake {
       );
       return undefined;
     }
+    // The upgrade already verified these credentials (ADR 0007); only a different token in `hello`, or one
+    // that has expired since, needs the authenticator again.
+    const admitted = connection.admitted;
+    const isSameToken = token === undefined || token === connection.auth.token;
+    if (isSameToken && (admitted.expiresAt === undefined || admitted.expiresAt > Date.now())) return admitted;
     const result = await authenticateSafely(
       this.#deps.authenticator,
       { ...connection.auth, token: token ?? connection.auth.token },

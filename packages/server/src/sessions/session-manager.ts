@@ -18,7 +18,7 @@ import {
   type ResumeMessage,
   type SequencedServerMessage,
 } from '@switchboard/protocol';
-import type { AuthRequest, Authenticator } from '../auth/authenticator.js';
+import type { AuthRequest, Authenticator, Principal } from '../auth/authenticator.js';
 import type { ClusterBus, ClusterBusListener } from '../bus/cluster-bus.js';
 import type { ResolvedServerOptions } from '../config/server-options.js';
 import type { ServerMetrics } from '../http/server-metrics.js';
@@ -119,8 +119,8 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   }
 
   /** A socket was accepted by the transport. */
-  accept(socket: PeerSocket, auth: AuthRequest): Connection {
-    const connection = new Connection(this, socket, auth);
+  accept(socket: PeerSocket, auth: AuthRequest, principal: Principal): Connection {
+    const connection = new Connection(this, socket, auth, principal);
     this.#connections.add(connection);
     return connection;
   }

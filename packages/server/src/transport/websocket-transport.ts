@@ -18,7 +18,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, type ErrorCode } from '@switchboard/protocol';
 import { authCloseCode } from '../auth/auth-close-code.js';
 import type { SafeAuthResult } from '../auth/authenticate-safely.js';
-import type { AuthRequest } from '../auth/authenticator.js';
+import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import { OriginAllowList } from '../auth/origin-allow-list.js';
 import { readUpgradeToken } from '../auth/upgrade-token.js';
 import { resolveClientAddress, type TrustProxy } from '../edge/client-address.js';
@@ -42,7 +42,8 @@ export interface WebSocketTransportHost {
   /** Verify the credentials of an upgrade (never rejects: a faulty authenticator gives INTERNAL_ERROR). */
   authenticate(auth: AuthRequest): Promise<SafeAuthResult>;
   /** A socket is open: return who handles its frames. */
-  accept(socket: PeerSocket, auth: AuthRequest): PeerSocketHandler;
+  /** `principal` is what the upgrade's credentials were admitted as, so `hello` need not verify them again. */
+  accept(socket: PeerSocket, auth: AuthRequest, principal: Principal): PeerSocketHandler;
   /** A refusal or limit hit happened at the transport level. */
   countError(code: ErrorCode): void;
 }
@@ -204,7 +205,7 @@ export class WebSocketTransport {
         return;
       }
       this.#wss.handleUpgrade(request, socket, head, (ws) => {
-        if (result.ok) this.#open(ws, socket, auth);
+        if (result.ok) this.#open(ws, socket, auth, result.principal);
         else this.#refuseOpen(ws, result.code, result.message, authCloseCode(result.code));
       });
     });
@@ -225,10 +226,10 @@ export class WebSocketTransport {
     else this.#perIp.set(remoteAddress, left);
   }
 
-  #open(ws: WebSocket, stream: Duplex, auth: AuthRequest): void {
+  #open(ws: WebSocket, stream: Duplex, auth: AuthRequest, principal: Principal): void {
     const socket = new WsPeerSocket(ws, stream, auth.remoteAddress);
     this.#sockets.add(socket);
-    const handler = this.#host.accept(socket, auth);
+    const handler = this.#host.accept(socket, auth, principal);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       socket.isAlive = true;
       handler.onFrame(data, isBinary);
