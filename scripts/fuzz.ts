@@ -2,28 +2,52 @@
  * `npm run fuzz`: the long live-server fuzz run (issue 8). It starts a real server in a child process,
  * so that a crash shows up as an exit and RSS is the server's alone. It sends ≥ 1,000,000 generated and
  * mutated frames over several sockets, samples the server's RSS, and fails (exit 1) on any crash, any
- * unhandled rejection, any refused frame without its documented code, or unbounded memory.
+ * unhandled rejection, any refused frame without its documented code, or unbounded memory. A bad flag or
+ * variable exits 2 before anything starts.
  *
- *   npm run fuzz                        # 1,000,000 frames, 8 sockets
- *   FUZZ_FRAMES=50000 npm run fuzz      # a quick look
- *   FUZZ_SEED=123 npm run fuzz          # replay a run
+ *   npm run fuzz                          # 1,000,000 frames, 8 sockets
+ *   npm run fuzz -- --frames 50000        # a quick look (or FUZZ_FRAMES=50000)
+ *   npm run fuzz -- --seed 123            # replay a run (or FUZZ_SEED=123)
+ *   npm run fuzz -- --help                # every flag; flags win over the FUZZ_* variables
  */
 import {
+  formatRunFlags,
+  parseRunFlags,
   runLiveFuzz,
   startServerChild,
   UNLIMITED_RATE_OPTIONS,
   type LiveFuzzReport,
+  type RunFlag,
 } from '@switchboard/testing';
 
-const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 1_000_000);
-const CONNECTIONS = Number(process.env['FUZZ_CONNECTIONS'] ?? 8);
-const DEADLINE_MS = Number(process.env['FUZZ_DEADLINE_MS'] ?? 45 * 60_000);
-const SEED =
-  process.env['FUZZ_SEED'] === undefined
-    ? Math.floor(Math.random() * 2 ** 31)
-    : Number(process.env['FUZZ_SEED']);
-/** The server's RSS may not exceed this, whatever the frames (64 KiB cap × sockets is far below it). */
-const RSS_LIMIT_BYTES = Number(process.env['FUZZ_RSS_LIMIT_MB'] ?? 400) * 1024 * 1024;
+const FLAGS = {
+  frames: { env: 'FUZZ_FRAMES', fallback: 1_000_000, description: 'frames to send in total' },
+  connections: { env: 'FUZZ_CONNECTIONS', fallback: 8, description: 'sockets fuzzing in parallel' },
+  seed: { env: 'FUZZ_SEED', fallback: undefined, description: 'fast-check seed (default random)' },
+  'deadline-ms': { env: 'FUZZ_DEADLINE_MS', fallback: 45 * 60_000, description: 'give up after this long' },
+  // Whatever the frames, 64 KiB frame cap × sockets is far below the default.
+  'rss-limit-mb': {
+    env: 'FUZZ_RSS_LIMIT_MB',
+    fallback: 400,
+    description: "the server's RSS may not exceed this",
+  },
+} satisfies Record<string, RunFlag>;
+
+const parsed = parseRunFlags(FLAGS, process.argv.slice(2), process.env);
+if (!parsed.ok) {
+  console.error(`npm run fuzz: ${parsed.message}\n${formatRunFlags('npm run fuzz --', FLAGS)}`);
+  process.exit(2);
+}
+if (parsed.isHelp) {
+  console.log(formatRunFlags('npm run fuzz --', FLAGS));
+  process.exit(0);
+}
+const FRAMES = parsed.values.frames;
+const CONNECTIONS = parsed.values.connections;
+const DEADLINE_MS = parsed.values['deadline-ms'];
+// Never 0, so that every printed seed can be replayed with --seed.
+const SEED = parsed.values.seed ?? 1 + Math.floor(Math.random() * (2 ** 31 - 1));
+const RSS_LIMIT_BYTES = parsed.values['rss-limit-mb'] * 1024 * 1024;
 
 process.exitCode = await main();
 

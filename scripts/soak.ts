@@ -2,13 +2,35 @@
  * `npm run soak`: 10 minutes of churn (joins, leaves, signals, socket drops and resumes, short-lived peers)
  * against a server in its own process (issue 8). Fails (exit 1) if any accepted signal is lost or
  * duplicated, a resume loses its session, the server dies, or its RSS grows more than 10 % after warm-up.
+ * A bad flag or variable exits 2 before anything starts.
  *
- *   npm run soak                          # 10 minutes
- *   SOAK_DURATION_MS=120000 npm run soak  # 2 minutes
+ *   npm run soak                                # 10 minutes
+ *   npm run soak -- --duration-ms 120000        # 2 minutes (or SOAK_DURATION_MS=120000)
+ *   npm run soak -- --help                      # flags win over the SOAK_* variables
  */
-import { runChurnSoak, rssTrend, startServerChild } from '@switchboard/testing';
+import {
+  formatRunFlags,
+  parseRunFlags,
+  runChurnSoak,
+  rssTrend,
+  startServerChild,
+  type RunFlag,
+} from '@switchboard/testing';
 
-const DURATION_MS = Number(process.env['SOAK_DURATION_MS'] ?? 10 * 60_000);
+const FLAGS = {
+  'duration-ms': { env: 'SOAK_DURATION_MS', fallback: 10 * 60_000, description: 'how long to churn' },
+} satisfies Record<string, RunFlag>;
+
+const parsed = parseRunFlags(FLAGS, process.argv.slice(2), process.env);
+if (!parsed.ok) {
+  console.error(`npm run soak: ${parsed.message}\n${formatRunFlags('npm run soak --', FLAGS)}`);
+  process.exit(2);
+}
+if (parsed.isHelp) {
+  console.log(formatRunFlags('npm run soak --', FLAGS));
+  process.exit(0);
+}
+const DURATION_MS = parsed.values['duration-ms'];
 const MAX_GROWTH = 0.1;
 
 const server = await startServerChild({});

@@ -9,9 +9,13 @@
  * 3. Runs `webrtc` and `e2e` inside a private network namespace that holds only loopback (`unshare -n`),
  *    because WebRTC gathers candidates on every interface (shared/reference/lab.md §1.4).
  * 4. Runs `nat`, which builds its own namespaces (needs root).
- * Prints one closing line `tests: N passed, N failed, N skipped` over all projects.
+ * Prints one closing line `tests: N passed, N failed, N skipped` over all projects, then `failed: <test>` for each
+ * failure, so the tail of a CI log names what broke.
  *
- * Usage: npm test [-- --project unit|webrtc|e2e|nat ...] [-- <extra vitest args>]
+ * 5. A failed test in `webrtc`, `e2e` or `nat` is retried once; a test that passed only on retry is printed as
+ *    `flaky: <test>` at the end, so it stays visible (ADR 0013). `--no-retry` runs without retries.
+ *
+ * Usage: npm test [-- --project unit|webrtc|e2e|nat ...] [-- --no-retry] [-- <extra vitest args>]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,8 +26,11 @@ const isRoot = process.getuid?.() === 0;
 const args = process.argv.slice(2);
 const chosen = [];
 const passthrough = [];
+// The webrtc, e2e and nat suites retry a failed test once (ADR 0013); `--no-retry` turns that off.
+let retry = '1';
 for (let i = 0; i < args.length; i += 1) {
   if (args[i] === '--project') chosen.push(args[(i += 1)]);
+  else if (args[i] === '--no-retry') retry = '0';
   else passthrough.push(args[i]);
 }
 const projects = chosen.length > 0 ? chosen : ['unit', 'webrtc', 'e2e', 'nat'];
@@ -61,6 +68,8 @@ const canUnshare =
   isRoot && existsSync('/usr/bin/unshare') && (existsSync('/usr/sbin/ip') || existsSync('/bin/ip'));
 const countsDir = mkdtempSync(join(tmpdir(), 'sb-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+const flaky = [];
 let exitCode = 0;
 
 function runProject(project) {
@@ -73,7 +82,7 @@ function runProject(project) {
     '--passWithNoTests',
     ...passthrough,
   ];
-  const env = { ...process.env, SB_TEST_COUNTS_FILE: countsFile };
+  const env = { ...process.env, SB_TEST_COUNTS_FILE: countsFile, SB_TEST_RETRY: retry };
   const inNetns = (project === 'webrtc' || project === 'e2e') && canUnshare;
   const cmd = inNetns ? 'unshare' : vitest[0];
   const cmdArgs = inNetns
@@ -87,8 +96,11 @@ function runProject(project) {
     totals.passed += counts.passed;
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
+    for (const name of counts.failures ?? []) failures.push(`[${project}] ${name}`);
+    for (const name of counts.flaky ?? []) flaky.push(`[${project}] ${name}`);
   } else if (result.status !== 0) {
     totals.failed += 1;
+    failures.push(`[${project}] vitest exited ${result.status ?? result.signal} without a report`);
   }
 }
 
@@ -98,4 +110,6 @@ if (!canUnshare)
 for (const project of projects) runProject(project);
 rmSync(countsDir, { recursive: true, force: true });
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+for (const name of flaky) console.log(`flaky: ${name}`);
+for (const name of failures) console.log(`failed: ${name}`);
 process.exit(exitCode);

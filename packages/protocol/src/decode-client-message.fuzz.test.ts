@@ -5,7 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzFrame, garbageFrame, mutatedFrame, validClientMessage } from '@switchboard/testing';
+import {
+  fuzzFrame,
+  garbageFrame,
+  maxPeersJoinFrame,
+  mutatedFrame,
+  validClientMessage,
+} from '@switchboard/testing';
 import { decodeClientMessage, DEFAULT_MAX_FRAME_BYTES } from './decode-client-message.js';
 import { ERROR_CODES, isErrorCode } from './error-codes.js';
 import { RawJson } from './raw-json.js';
@@ -94,6 +100,28 @@ describe('decodeClientMessage under fuzzing', () => {
       fc.property(garbageFrame(), (frame) => {
         const result = decodeClientMessage(frame.data);
         if (frame.kind === 'bad-utf8') expect(result.ok ? 'ok' : result.code).toBe('INVALID_FRAME');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('accepts a join maxPeers only if it is an integer from 1 to 100,000, else refuses INVALID_FRAME', () => {
+    fc.assert(
+      fc.property(maxPeersJoinFrame(), (frame) => {
+        // JSON.parse reads `1e400` as Infinity and `6.0` as 6, as the decoder does.
+        const sent = JSON.parse(frame.data as string) as { id: number; maxPeers: unknown };
+        const { maxPeers } = sent;
+        const isValid =
+          typeof maxPeers === 'number' && Number.isInteger(maxPeers) && maxPeers >= 1 && maxPeers <= 100_000;
+        const result = decodeClientMessage(frame.data);
+        if (isValid) {
+          expect(result.ok).toBe(true);
+          if (result.ok) expect(result.message).toMatchObject({ type: 'join', maxPeers });
+        } else {
+          // INVALID_MAX_PEERS is the server's answer to a cap over its own limit; the decoder never gives it.
+          expect(result).toMatchObject({ ok: false, code: 'INVALID_FRAME', ref: sent.id });
+          if (!result.ok) expect(result.message).toContain('maxPeers');
+        }
       }),
       { numRuns: RUNS },
     );

@@ -1,7 +1,8 @@
 /**
  * Short live-server fuzzing for CI (the long run is `npm run fuzz`): a few thousand generated and mutated
  * frames over several sockets. Every frame the decoder refuses must be answered with its documented code
- * (or end the socket with a documented close code), nothing may crash or reject unhandled, and the server
+ * (or end the socket with a documented close code), and so must a join the server's own checks refuse
+ * (a bad nickname, a `maxPeers` over its limit); nothing may crash or reject unhandled, and the server
  * must keep serving a well-behaved client afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,9 @@ describe('live server under fuzzing', () => {
       // Every refused frame got its code, or the RFC 6455 close that the socket library owes it; none was lost.
       expect(report.cutOffByClose).toBe(0);
       expect(report.answered + report.closedAsExpected).toBe(report.badFrames);
+      // Joins asking for a room cap over the server's limit were judged too, and got INVALID_MAX_PEERS.
+      expect(report.byKind['max-peers']).toBeGreaterThan(0);
+      expect(report.codes['INVALID_MAX_PEERS']).toBeGreaterThan(0);
       expect(rejections).toEqual([]);
       // Bounded memory: the fuzzer and the server share this process; growth stays far below the frames' sum.
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);

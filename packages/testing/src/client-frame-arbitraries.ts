@@ -1,11 +1,12 @@
 /**
  * fast-check arbitraries for client frames: valid messages of every type, and the ways an attacker or a
  * buggy client bends them (dropped and extra fields, swapped types, huge strings, deep nesting, broken
- * JSON and UTF-8, random bytes, binary frames). Shared by the decoder fuzz test, the live-server fuzz test
- * and `npm run fuzz`, so all three explore the same space.
+ * JSON and UTF-8, random bytes, binary frames, room caps out of range). Shared by the decoder fuzz test,
+ * the live-server fuzz test and `npm run fuzz`, so all three explore the same space.
  */
 import fc from 'fast-check';
 import type { ClientMessage } from '@switchboard/protocol';
+import { maxPeersText, validMaxPeers } from './max-peers-arbitraries.js';
 
 /** One frame as a socket would carry it. */
 export interface FuzzFrame {
@@ -50,7 +51,14 @@ export function validClientMessage(): fc.Arbitrary<ClientMessage> {
       lastSeq: seq,
     }),
     fc.record(
-      { type: fc.constant('join' as const), id: requestId, room: roomName, metadata, ack: seq },
+      {
+        type: fc.constant('join' as const),
+        id: requestId,
+        room: roomName,
+        metadata,
+        maxPeers: validMaxPeers(),
+        ack: seq,
+      },
       { requiredKeys: ['type', 'id', 'room', 'metadata'] },
     ),
     fc.record({ type: fc.constant('leave' as const), id: requestId, room: roomName }),
@@ -170,6 +178,20 @@ export function mutatedFrame(): fc.Arbitrary<FuzzFrame> {
     .map(({ text, kind }) => ({ data: text, isBinary: false, kind }));
 }
 
+/**
+ * Join frames whose `maxPeers` is any of `maxPeersText`. The nickname is a valid one, so the server's
+ * answer comes from its `maxPeers` check (INVALID_FRAME from the decoder, INVALID_MAX_PEERS over the
+ * server's limit) and not from the nickname check that runs before it.
+ */
+export function maxPeersJoinFrame(): fc.Arbitrary<FuzzFrame> {
+  const validNickname = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _.'-]{0,15}$/);
+  return fc.tuple(requestId, roomName, validNickname, maxPeersText()).map(([id, room, nick, maxPeers]) => {
+    // `id` stays second: the live fuzzer rewrites it in the text, keeping the spelling of `maxPeers`.
+    const head = JSON.stringify({ type: 'join', id, room, metadata: { nickname: nick } }).slice(0, -1);
+    return { data: `${head},"maxPeers":${maxPeers}}`, isBinary: false, kind: 'max-peers' };
+  });
+}
+
 /** Frames that are not messages at all. */
 export function garbageFrame(): fc.Arbitrary<FuzzFrame> {
   const text = (data: string, kind: string): FuzzFrame => ({ data, isBinary: false, kind });
@@ -217,11 +239,15 @@ export function garbageFrame(): fc.Arbitrary<FuzzFrame> {
   );
 }
 
-/** The whole space the fuzzers draw from: mostly mutations of valid frames, some pure garbage, some valid. */
+/**
+ * The whole space the fuzzers draw from: mostly mutations of valid frames, some pure garbage, some valid,
+ * and some joins with a good or bad room cap.
+ */
 export function fuzzFrame(): fc.Arbitrary<FuzzFrame> {
   return fc.oneof(
     { weight: 6, arbitrary: mutatedFrame() },
     { weight: 3, arbitrary: garbageFrame() },
+    { weight: 1, arbitrary: maxPeersJoinFrame() },
     {
       weight: 1,
       arbitrary: validClientMessage().map((m) => ({

@@ -8,9 +8,18 @@ export { startRedis, hasRedisServer, redisServerPath, freePort } from './redis-s
 export type { RedisHandle, StartRedisOptions } from './redis-server.js';
 export { startCoturn, hasCoturn, findFreePort, PRIVATE_PEER_RANGES, TURNSERVER_PATH } from './coturn.js';
 export type { CoturnOptions, CoturnHandle } from './coturn.js';
-export { validClientMessage, mutatedFrame, garbageFrame, fuzzFrame } from './client-frame-arbitraries.js';
+export {
+  validClientMessage,
+  mutatedFrame,
+  garbageFrame,
+  fuzzFrame,
+  maxPeersJoinFrame,
+} from './client-frame-arbitraries.js';
 export type { FuzzFrame } from './client-frame-arbitraries.js';
-export { runLiveFuzz, expectedCode, UNLIMITED_RATE_OPTIONS } from './live-fuzz.js';
+export { validMaxPeers, maxPeersText } from './max-peers-arbitraries.js';
+export { runLiveFuzz, UNLIMITED_RATE_OPTIONS } from './live-fuzz.js';
+export { expectedCode } from './expected-code.js';
+export type { ExpectedCodeLimits } from './expected-code.js';
 export { startServerChild } from './server-child.js';
 export type { ServerChild } from './server-child.js';
 export type { LiveFuzzOptions, LiveFuzzReport } from './live-fuzz.js';
@@ -58,6 +67,8 @@ export { runChurnSoak } from './churn-soak.js';
 export type { ChurnSoakOptions, ChurnSoakReport } from './churn-soak.js';
 export { rssTrend } from './rss-trend.js';
 export type { RssTrend } from './rss-trend.js';
+export { parseRunFlags, formatRunFlags } from './parse-run-flags.js';
+export type { RunFlag, RunFlagsResult } from './parse-run-flags.js';
 export {
   bundlePeerPage,
   bundleSdk,

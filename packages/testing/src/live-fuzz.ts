@@ -1,8 +1,10 @@
 /**
  * Live-server fuzzing: many sockets send generated and mutated frames to a real server, and every frame
  * the decoder refuses must be answered with the code the decoder gives it (checked locally with the same
- * `decodeClientMessage`), or end the socket with a documented close code. Used by
- * packages/server/test/fuzz.test.ts (short) and scripts/fuzz.ts (`npm run fuzz`, ≥ 1,000,000 frames).
+ * `decodeClientMessage`), or end the socket with a documented close code. A join the decoder accepts must
+ * get the code of the server's first stateless join check it fails, such as INVALID_MAX_PEERS
+ * (expected-code.ts). Used by packages/server/test/fuzz.test.ts (short) and scripts/fuzz.ts
+ * (`npm run fuzz`, ≥ 1,000,000 frames).
  *
  * Correlation without timing: after each batch the fuzzer sends a marker request (`leave` of a room it never
  * joined, answered NOT_IN_ROOM with `ref`) and waits for its answer. Requests run through the session's
@@ -12,8 +14,11 @@
 import fc from 'fast-check';
 import { isUtf8 } from 'node:buffer';
 import WebSocket from 'ws';
-import { CLOSE_CODES, decodeClientMessage, isErrorCode, type ErrorCode } from '@switchboard/protocol';
+import { CLOSE_CODES, isErrorCode, type ErrorCode } from '@switchboard/protocol';
+import { DEFAULT_SERVER_OPTIONS } from '@switchboard/server';
 import { fuzzFrame, type FuzzFrame } from './client-frame-arbitraries.js';
+import { expectedCode, type ExpectedCodeLimits } from './expected-code.js';
+import { withFreshId } from './with-fresh-id.js';
 import { withTimeout } from './with-timeout.js';
 
 const UNLIMITED = { perSecond: 1_000_000, burst: 1_000_000 };
@@ -41,6 +46,10 @@ export interface LiveFuzzOptions {
   readonly batchSize?: number;
   /** The server's `maxFrameBytes`, so the local expectation matches. @default 65536 */
   readonly maxFrameBytes?: number;
+  /** The server's `maxPeersPerRoom`: joins asking for more get INVALID_MAX_PEERS. @default 50 */
+  readonly maxPeersPerRoom?: number;
+  /** The server's `maxMetadataBytes`: joins with more get INVALID_METADATA. @default 2048 */
+  readonly maxMetadataBytes?: number;
   /**
    * Frames longer than this are refused by the socket library itself (close 1009) instead of an `error`
    * frame: the server's transport cap. @default 2 × maxFrameBytes
@@ -59,7 +68,7 @@ export interface LiveFuzzOptions {
 /** What a run saw. A clean run has empty `unanswered`, `undocumented` and `unexpectedCloses`. */
 export interface LiveFuzzReport {
   framesSent: number;
-  /** Frames the local decoder refuses (or binary frames). */
+  /** Frames the local decoder refuses (or binary frames), and joins the server's first checks refuse. */
   badFrames: number;
   /** Bad frames answered with exactly their expected code. */
   answered: number;
@@ -146,6 +155,11 @@ async function fuzzOneSocketStream(
 ): Promise<void> {
   const batchSize = options.batchSize ?? 8;
   const maxFrameBytes = options.maxFrameBytes ?? 65_536;
+  const limits: ExpectedCodeLimits = {
+    maxFrameBytes,
+    maxPeersPerRoom: options.maxPeersPerRoom ?? DEFAULT_SERVER_OPTIONS.maxPeersPerRoom,
+    maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_SERVER_OPTIONS.maxMetadataBytes,
+  };
   const hardFrameBytes = options.hardFrameBytes ?? maxFrameBytes * 2;
   const timeoutMs = options.answerTimeoutMs ?? 15_000;
   let sent = 0;
@@ -172,7 +186,7 @@ async function fuzzOneSocketStream(
           pool.push(frame);
           break;
         }
-        expectations.push({ kind: frame.kind, code: expectedCode(frame, maxFrameBytes), closeCode });
+        expectations.push({ kind: frame.kind, code: expectedCode(frame, limits), closeCode });
         batch.push(frame);
         report.byKind[frame.kind] = (report.byKind[frame.kind] ?? 0) + 1;
         socket.send(frame);
@@ -237,13 +251,6 @@ function judge(expectations: readonly Expectation[], answers: SyncResult, report
   }
 }
 
-/** The code the server must send for this frame, by the same decoder it uses; undefined if accepted. */
-export function expectedCode(frame: FuzzFrame, maxFrameBytes: number): ErrorCode | undefined {
-  if (frame.isBinary) return 'INVALID_FRAME';
-  const decoded = decodeClientMessage(frame.data, maxFrameBytes);
-  return decoded.ok ? undefined : decoded.code;
-}
-
 /** RFC 6455 makes the socket library fail the connection for these frames before our code sees them. */
 function expectedClose(frame: FuzzFrame, hardFrameBytes: number): number | undefined {
   const bytes = typeof frame.data === 'string' ? Buffer.byteLength(frame.data) : frame.data.byteLength;
@@ -255,27 +262,6 @@ function expectedClose(frame: FuzzFrame, hardFrameBytes: number): number | undef
 function describeFrame(frame: FuzzFrame): string {
   const text = typeof frame.data === 'string' ? frame.data : Buffer.from(frame.data).toString('hex');
   return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
-}
-
-function withFreshId(frame: FuzzFrame, next: () => number): FuzzFrame {
-  if (frame.isBinary || typeof frame.data !== 'string' || frame.data.length > 100_000) return frame;
-  try {
-    const value: unknown = JSON.parse(frame.data);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return frame;
-    const record = value as Record<string, unknown>;
-    if (typeof record['id'] !== 'number' || !Number.isSafeInteger(record['id']) || record['id'] <= 0)
-      return frame;
-    const id = next();
-    try {
-      record['id'] = id;
-      return { ...frame, data: JSON.stringify(record) };
-    } catch {
-      // Too deep to serialize again: patch the text. Generated frames put the top-level `id` first.
-      return { ...frame, data: frame.data.replace(/"id":\d+/, `"id":${id}`) };
-    }
-  } catch {
-    return frame;
-  }
 }
 
 interface SyncResult {

@@ -117,7 +117,8 @@ export class CallView {
   /**
    * The call's link exists: show its remote media and open chat, files, booth and details on it. Only the
    * caller opens the chat channel (in its first offer, with its media); the callee's tools open when that
-   * channel arrives, so the two sides never negotiate at the same moment.
+   * channel arrives. The callee adds its own media only after that offer (RoomCalls), so the two sides
+   * never negotiate at the same moment.
    */
   attachLink(link: PeerLink, isCaller: boolean): void {
     if (this.#hasLink) return;

@@ -149,8 +149,8 @@ export class RoomCalls {
       name,
       () => {
         this.#ringing = undefined;
-        // The callee's media goes with its answer; the SDK settles crossing offers (perfect negotiation).
-        call.accept(this.#outgoingStream());
+        // No stream here: the callee's media follows the caller's first offer (see #onActive).
+        call.accept();
       },
       () => {
         this.#ringing = undefined;
@@ -209,9 +209,12 @@ export class RoomCalls {
     const link: PeerLink = call.link;
     view.setStatus('Connecting…');
     view.attachLink(link, call.direction === 'outgoing');
-    // The SDK's Call added the stream (on call() or accept()); from here on, follow device switches and
-    // screen shares.
-    dispose.push(sendLocalMedia(link, this.#options.media, true));
+    dispose.push(
+      call.direction === 'outgoing'
+        ? // The SDK's Call added the stream on call(); from here on, follow device switches and screen shares.
+          sendLocalMedia(link, this.#options.media, true)
+        : this.#sendAfterFirstOffer(link),
+    );
     const onState = (): void => {
       const ice = link.state.iceConnectionState;
       if (ice === 'connected' || ice === 'completed') view.markConnected();
@@ -219,6 +222,34 @@ export class RoomCalls {
     };
     dispose.push(link.on('state', onState), link.on('connected', onState));
     onState();
+  }
+
+  /**
+   * The callee's media, added once the caller's first offer has been applied, so that only the caller
+   * offers at the start of a call. That offer always exists, because it carries the chat channel
+   * (CallView.attachLink), and the callee's tracks then go out with its answer or in one offer after it.
+   *
+   * Why not both at once: when both sides offer on accept, perfect negotiation rolls back the polite side's
+   * offer. If that side is the caller, its offer introduced the link's data section (m=application), and
+   * Chromium 156 then never negotiates data on that connection again, unless the offer it answered carried
+   * m=application at the same mid: later offers leave the section out, answers reject it (port 0), and
+   * negotiationneeded fires after every exchange. The chat channel never opens and the callee never sees
+   * it. A caller without camera and microphone offers only the data section, so the callee's media offer
+   * always collides at mid 0; with media on both sides it collides too, only more rarely.
+   */
+  #sendAfterFirstOffer(link: PeerLink): () => void {
+    let stopSending: (() => void) | undefined;
+    const start = (): void => {
+      if (stopSending !== undefined || link.pc.remoteDescription === null) return;
+      offState();
+      stopSending = sendLocalMedia(link, this.#options.media);
+    };
+    const offState = link.on('state', start);
+    start();
+    return () => {
+      offState();
+      stopSending?.();
+    };
   }
 
   #onEnded(call: Call, view: CallView, peerName: string, reason: CallEndReason): void {

@@ -24,12 +24,12 @@ import { checkRoomAccess } from '../auth/room-access.js';
 import type { ClusterBus, RoomMember } from '../bus/cluster-bus.js';
 import { toPeerInfo } from './peer-info.js';
 
-/** The session a presence change is about. `rooms` is updated in place. */
+/** The session a presence change is about. `rooms` is replaced (never mutated) when it changes. */
 export interface PresenceSubject {
   readonly sessionId: string;
   readonly peerId: string;
   readonly principal: Principal;
-  rooms: string[];
+  rooms: readonly string[];
 }
 
 /** How a request ended: fine (with the seq of the frame that answered it, if any), or refused with a code. */
@@ -112,8 +112,8 @@ export class Presence {
       if (!joined.ok) return refusal(joined.code, room);
       others = joined.members;
       roomMaxPeers = joined.maxPeers;
-      subject.rooms.push(room);
-      await this.#bus.updateSession(subject.sessionId, { rooms: [...subject.rooms] });
+      subject.rooms = [...subject.rooms, room];
+      await this.#bus.updateSession(subject.sessionId, { rooms: subject.rooms });
     } else {
       const updated = await this.#bus.updateMember(room, subject.peerId, { metadata: clean, nicknameKey });
       if (!updated.ok) return refusal(updated.code, room);

@@ -17,6 +17,8 @@
 import type { ClientRequest, SequencedServerMessage } from '@switchboard/protocol';
 import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
+import { NO_ROOMS } from '../rooms/no-rooms.js';
+import { fillFromOutbox, type FillState } from './fill-from-outbox.js';
 import { encodeFrame, withAck } from './frame-encoder.js';
 import { SerialTaskQueue, type Task } from './serial-task-queue.js';
 import type { LocalSessionInit, SessionHost } from './session-host.js';
@@ -32,7 +34,7 @@ export class LocalSession {
   readonly resumeSecretHash: string;
   principal: Principal;
   /** Rooms this session is in, in join order (a copy of the bus record's, kept in step by the presence code). */
-  rooms: string[];
+  rooms: readonly string[];
   /** Highest client request id processed. */
   lastClientId: number;
   /** Highest seq sent on the current socket (or the client's `lastSeq` at resume). */
@@ -45,6 +47,8 @@ export class LocalSession {
   socket: PeerSocket | undefined;
   /** Facts about the current client connection, for token refreshes. */
   client: AuthRequest = NO_CLIENT;
+  /** Whether an outbox fill runs, and whether it must read again (fill-from-outbox.ts owns it). */
+  fillState: FillState = 'idle';
 
   readonly #host: SessionHost;
   readonly #tasks: SerialTaskQueue<LocalSession, ClientRequest>;
@@ -54,8 +58,6 @@ export class LocalSession {
   #isReackDue = false;
   #isAckScheduled = false;
   #isPromptAckScheduled = false;
-  #isFilling = false;
-  #needsFill = false;
 
   constructor(host: SessionHost, init: LocalSessionInit) {
     this.#host = host;
@@ -64,7 +66,8 @@ export class LocalSession {
     this.peerId = init.peerId;
     this.resumeSecretHash = init.resumeSecretHash;
     this.principal = init.principal;
-    this.rooms = [...init.rooms];
+    // Never mutated, only replaced (presence.ts), so most sessions, in no room, share one empty array.
+    this.rooms = init.rooms.length === 0 ? NO_ROOMS : [...init.rooms];
     this.lastClientId = init.lastClientId;
     this.#persistedClientId = init.lastClientId;
     this.#ackSentId = init.lastClientId;
@@ -249,30 +252,14 @@ export class LocalSession {
    * Send every outbox frame after `lastSentSeq`. Concurrent calls coalesce into one more pass. Never
    * rejects: a bus failure is reported to the host, and the next wake-up or resume fills again.
    */
-  async fill(): Promise<void> {
-    if (this.#isFilling) {
-      this.#needsFill = true;
-      return;
-    }
-    this.#isFilling = true;
-    try {
-      do {
-        this.#needsFill = false;
-        const socket = this.socket;
-        if (socket === undefined) return;
-        const frames = await this.#host.bus.readOutbox(this.sessionId, this.lastSentSeq);
-        for (const frame of frames) {
-          if (!this.#isOn(socket)) return; // the socket changed while we read
-          if (frame.seq <= this.lastSentSeq) continue;
-          this.lastSentSeq = frame.seq;
-          this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
-        }
-      } while (this.#isFillRequested()); // frames were woken while we read
-    } catch (error) {
-      this.#host.onTaskError(this, error);
-    } finally {
-      this.#isFilling = false;
-    }
+  fill(): Promise<void> {
+    return fillFromOutbox(this, this.#host);
+  }
+
+  /** A fill's step: send `frame`, the one after `lastSentSeq`, on `socket`, with the ack it may carry. */
+  sendNext(socket: PeerSocket, frame: SequencedServerMessage): void {
+    this.lastSentSeq = frame.seq;
+    this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
   }
 
   /**
@@ -283,14 +270,6 @@ export class LocalSession {
     if (this.socket === undefined) return;
     const json = JSON.stringify(frame);
     this.#send(this.socket, canCarryAck ? withAck(json, this.#takeAck(this.lastSentSeq)) : json);
-  }
-
-  #isFillRequested(): boolean {
-    return this.#needsFill;
-  }
-
-  #isOn(socket: PeerSocket): boolean {
-    return this.socket === socket;
   }
 
   #send(socket: PeerSocket, text: string): void {

@@ -22,6 +22,7 @@ import { authenticateSafely } from '../auth/authenticate-safely.js';
 import type { Principal } from '../auth/authenticator.js';
 import type { SessionRecord } from '../bus/cluster-bus.js';
 import { IceRefreshScheduler } from '../ice/ice-refresh-scheduler.js';
+import { NO_ROOMS } from '../rooms/no-rooms.js';
 import type { Connection } from './connection.js';
 import { LocalSession, type SessionHost } from './local-session.js';
 import type { SessionManagerDeps } from './session-manager.js';
@@ -201,7 +202,7 @@ export class SessionHandshake {
       peerId: this.#secrets.newPeerId(),
       resumeSecretHash: hashResumeSecret(secret),
       principal,
-      rooms: [],
+      rooms: NO_ROOMS,
       lastClientId: 0,
     });
     const bus = this.#deps.bus;
@@ -210,7 +211,7 @@ export class SessionHandshake {
       peerId: session.peerId,
       resumeSecretHash: session.resumeSecretHash,
       identity: principal.identity,
-      rooms: [],
+      rooms: NO_ROOMS,
       lastClientId: 0,
       nodeId: bus.nodeId,
       expiresAt: undefined,

@@ -1,8 +1,9 @@
 /**
  * Session lifecycle on one node: it owns the node's sessions and connections, answers the cluster bus's
- * callbacks, and handles the endings (socket closed, bye, eviction, drain). The steps with more to them
- * live beside it: establishing a session (session-handshake.ts), running client requests
- * (request-executor.ts), and the end of the grace window (expiry-sweep.ts).
+ * callbacks, and hands each step to the module beside it that does it: establishing a session
+ * (session-handshake.ts), running client requests (request-executor.ts), the endings (socket closed, bye,
+ * token expiry, eviction: session-endings.ts), the drain (drain-sessions.ts), and the end of the grace
+ * window (expiry-sweep.ts).
  *
  * Invariants:
  * - `#sessions` holds exactly the sessions whose socket is on this node, plus those whose detach is still
@@ -25,7 +26,6 @@ import type { ServerMetrics } from '../http/server-metrics.js';
 import type { IceServerProvider } from '../ice-server-provider.js';
 import type { Relay } from '../relay/relay.js';
 import type { Presence } from '../rooms/presence.js';
-import { TokenExpiryWatch } from '../auth/token-expiry-watch.js';
 import { MessageRateLimitPolicy } from '../transport/message-rate-limits.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
 import { AckWheel } from './ack-wheel.js';
@@ -35,6 +35,7 @@ import { ExpirySweep } from './expiry-sweep.js';
 import { limitOfCode } from './limit-of-code.js';
 import type { LocalSession } from './local-session.js';
 import { RequestExecutor } from './request-executor.js';
+import { SessionEndings } from './session-endings.js';
 import { SessionHandshake, type HandshakeHost } from './session-handshake.js';
 
 /**
@@ -73,8 +74,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   readonly #handshake: SessionHandshake;
   readonly #requests: RequestExecutor;
   readonly #expiry: ExpirySweep;
-  /** Ends sessions whose token ran out without a refresh (docs/security.md). */
-  readonly #tokenExpiry = new TokenExpiryWatch<LocalSession>((session) => this.#expireToken(session));
+  readonly #endings: SessionEndings;
   #isDraining = false;
 
   constructor(deps: SessionManagerDeps) {
@@ -94,7 +94,9 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
       deps.metrics.typeRateLimited.inc({ type }),
     );
     this.#handshake = new SessionHandshake(deps, this, this.#sessions);
-    this.#requests = new RequestExecutor({ ...deps, countError: (code) => this.countError(code) });
+    const countError = (code: ErrorCode): void => this.countError(code);
+    this.#requests = new RequestExecutor({ ...deps, countError });
+    this.#endings = new SessionEndings({ ...deps, graceMs: o.graceMs, countError }, this.#sessions);
     this.#expiry = new ExpirySweep(deps, o.graceMs);
   }
 
@@ -164,11 +166,11 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   // ---- ConnectionHost, HandshakeHost ------------------------------------------------------------------------
 
   hello(connection: Connection, message: HelloMessage): Promise<void> {
-    return this.#handshake.hello(connection, message).then(() => this.#watchToken(connection));
+    return this.#handshake.hello(connection, message).then(() => this.#endings.watchToken(connection));
   }
 
   resume(connection: Connection, message: ResumeMessage): Promise<void> {
-    return this.#handshake.resume(connection, message).then(() => this.#watchToken(connection));
+    return this.#handshake.resume(connection, message).then(() => this.#endings.watchToken(connection));
   }
 
   onResumed(sessionId: string): void {
@@ -197,71 +199,24 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     if (limit !== undefined) this.#deps.metrics.limitHits.inc({ limit });
   }
 
-  // ---- endings -------------------------------------------------------------------------------------------
+  // ---- endings (session-endings.ts) ----------------------------------------------------------------------
 
   bye(session: LocalSession): void {
-    this.#end(session, 'left', CLOSE_CODES.NORMAL, 'bye');
-  }
-
-  /** End `session` for good: leave every room, delete it, then close its socket (a task of the session). */
-  #end(session: LocalSession, reason: 'left' | 'kicked', closeCode: number, closeReason: string): void {
-    this.#tokenExpiry.unwatch(session);
-    session.enqueue(async () => {
-      const socket = session.socket;
-      session.socket = undefined;
-      session.cancelAck();
-      await this.#deps.presence.removeEverywhere(session.peerId, session.rooms, reason);
-      session.rooms = [];
-      await this.bus.deleteSession(session.sessionId);
-      this.#sessions.delete(session.sessionId);
-      socket?.close(closeCode, closeReason);
-    });
-  }
-
-  /** Watch the token of the session just welcomed on `connection`, if it expires. */
-  #watchToken(connection: Connection): void {
-    const session = connection.session;
-    if (session !== undefined && session.socket === connection.socket) this.#tokenExpiry.watch(session);
-  }
-
-  /** The session's token ran out without a refresh: tell it why, then end it (peers see it `kicked`). */
-  #expireToken(session: LocalSession): void {
-    if (this.#sessions.get(session.sessionId) !== session || session.socket === undefined) return;
-    this.#deps.metrics.tokenExpiries.inc();
-    this.countError('TOKEN_EXPIRED');
-    session.sendUnsequenced({
-      type: 'error',
-      code: 'TOKEN_EXPIRED',
-      message: 'the token expired and was not refreshed; connect again with a fresh token',
-    });
-    this.#end(session, 'kicked', CLOSE_CODES.TOKEN_EXPIRED, 'TOKEN_EXPIRED');
+    this.#endings.bye(session);
   }
 
   closed(connection: Connection): void {
     this.#connections.delete(connection);
-    const session = connection.session;
-    if (session === undefined || session.socket !== connection.socket) return;
-    this.#tokenExpiry.unwatch(session); // a resume presents a token again and is watched anew
-    session.socket = undefined;
-    session.cancelAck();
-    session.enqueue(() => this.detach(session));
+    this.#endings.closed(connection);
   }
 
   /** Start the grace window of `session`, whose socket is gone (a task of that session). */
-  async detach(session: LocalSession): Promise<void> {
-    if (session.socket !== undefined) return; // resumed on this node before the detach ran
-    await session.persistClientId();
-    await this.bus.detachSession(session.sessionId, Date.now() + this.#deps.options.graceMs);
-    await this.#deps.presence.announceState(session.peerId, session.rooms);
-    if (session.isDetached && this.#sessions.get(session.sessionId) === session)
-      this.#sessions.delete(session.sessionId);
+  detach(session: LocalSession): Promise<void> {
+    return this.#endings.detach(session);
   }
 
   onSlowConsumer(session: LocalSession): void {
-    const socket = session.socket;
-    if (socket === undefined || !socket.isOpen) return;
-    this.countError('SLOW_CONSUMER');
-    socket.close(CLOSE_CODES.SLOW_CONSUMER, 'SLOW_CONSUMER');
+    this.#endings.slowConsumer(session);
   }
 
   onEstablishError(connection: Connection, error: unknown): void {
@@ -277,18 +232,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
 
   /** End a session whose outbox overflowed on a presence frame: it could no longer be resumed faithfully. */
   evict(peerId: string): void {
-    void (async () => {
-      const sessionId = await this.bus.sessionOfPeer(peerId);
-      if (sessionId === undefined) return;
-      const local = this.#sessions.get(sessionId);
-      const rooms = local?.rooms ?? (await this.bus.getSession(sessionId))?.rooms ?? [];
-      if (local !== undefined) this.onSlowConsumer(local);
-      await this.#deps.presence.removeEverywhere(peerId, rooms, 'timeout');
-      await this.bus.deleteSession(sessionId);
-      this.#sessions.delete(sessionId);
-    })().catch((error: unknown) =>
-      this.#deps.logger.error({ err: error, peerId }, 'evicting a session failed'),
-    );
+    this.#endings.evict(peerId);
   }
 
   // ---- drain ---------------------------------------------------------------------------------------------
@@ -313,7 +257,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   stop(): void {
     this.#expiry.stop();
     this.#handshake.stop();
-    this.#tokenExpiry.stop();
+    this.#endings.stop();
     this.acks.stop();
     this.promptAcks.stop();
   }

@@ -60,10 +60,28 @@ function uncorkSocket(socket: WsPeerSocket): void {
   socket.uncork();
 }
 
+/** Where an open `ws` socket keeps its `WsPeerSocket`, so that one set of listeners serves every socket. */
+const PEER_SOCKET = Symbol('peerSocket');
+type WebSocketWithPeer = WebSocket & { [PEER_SOCKET]?: WsPeerSocket };
+
+function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const socket = (this as WebSocketWithPeer)[PEER_SOCKET];
+  if (socket === undefined) return;
+  socket.isAlive = true;
+  socket.handler?.onFrame(data, isBinary);
+}
+
+function onWsPong(this: WebSocket): void {
+  const socket = (this as WebSocketWithPeer)[PEER_SOCKET];
+  if (socket !== undefined) socket.isAlive = true;
+}
+
 class WsPeerSocket implements PeerSocket {
   readonly remoteAddress: string;
   /** Whether a pong (or any frame) arrived since the last ping. */
   isAlive = true;
+  /** Who handles this socket's frames; set right after the server accepts it. */
+  handler: PeerSocketHandler | undefined = undefined;
   readonly #ws: WebSocket;
   /** The TCP (or TLS) stream under `#ws`, corked while frames of one tick are sent. */
   readonly #stream: Duplex;
@@ -124,6 +142,17 @@ export class WebSocketTransport {
   readonly #host: WebSocketTransportHost;
   readonly #sockets = new Set<WsPeerSocket>();
   readonly #perIp = new Map<string, number>();
+  /** The per-IP key each upgrading or open socket holds a slot under (see #onSocketClose). */
+  readonly #slotOf = new WeakMap<Duplex, string>();
+  /**
+   * One close listener shared by every socket. A closure per socket would cost memory for the socket's whole
+   * life, and, sharing its context with the upgrade's other closures, it kept the upgrade request (headers
+   * and all, about 1.5 KB) alive for as long as the session lived.
+   */
+  readonly #onSocketClose: (this: Duplex) => void;
+  /** The ws listeners are shared by every socket too (ws calls them with the socket as `this`). */
+  readonly #onWsError: (this: WebSocket, error: Error & { code?: string }) => void;
+  readonly #onWsClose: (this: WebSocket, code: number, reason: Buffer) => void;
   readonly #pingTimer: NodeJS.Timeout;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.#upgrade(request, socket, head);
@@ -136,6 +165,26 @@ export class WebSocketTransport {
     this.#origins =
       options.allowedOrigins === undefined ? undefined : new OriginAllowList(options.allowedOrigins);
     this.#host = host;
+    const slotOf = this.#slotOf;
+    const release = (key: string): void => this.#release(key);
+    this.#onSocketClose = function (this: Duplex): void {
+      const key = slotOf.get(this);
+      if (key === undefined) return;
+      slotOf.delete(this);
+      release(key);
+    };
+    const countError = (code: ErrorCode): void => host.countError(code);
+    this.#onWsError = function (this: WebSocket, error: Error & { code?: string }): void {
+      // ws closes the socket itself after a protocol error; an oversize frame is the one we count.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') countError('FRAME_TOO_LARGE');
+    };
+    const sockets = this.#sockets;
+    this.#onWsClose = function (this: WebSocket, code: number, reason: Buffer): void {
+      const socket = (this as WebSocketWithPeer)[PEER_SOCKET];
+      if (socket === undefined) return;
+      sockets.delete(socket);
+      socket.handler?.onClose(code, reason.toString());
+    };
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxFrameBytes * HARD_FRAME_FACTOR,
@@ -182,7 +231,8 @@ export class WebSocketTransport {
     // The slot is released when the TCP socket closes, in this one place: ws destroys a malformed upgrade
     // (a bad Sec-WebSocket-Key, say) without ever calling back, so releasing on the WebSocket's close would
     // leak the slot and let a few bad requests lock an address (or, behind a proxy, everyone) out.
-    socket.once('close', () => this.#release(remoteAddress));
+    this.#slotOf.set(socket, remoteAddress);
+    socket.on('close', this.#onSocketClose);
     // Checked after the drain and per-IP refusals, which stay HTTP errors (ADR 0007 addendum), so a refused
     // origin holds a per-IP slot until its socket closes and cannot be used to open sockets without bound.
     if (this.#origins !== undefined && !this.#origins.isAllowed(request.headers.origin)) {
@@ -229,22 +279,12 @@ export class WebSocketTransport {
   #open(ws: WebSocket, stream: Duplex, auth: AuthRequest, principal: Principal): void {
     const socket = new WsPeerSocket(ws, stream, auth.remoteAddress);
     this.#sockets.add(socket);
-    const handler = this.#host.accept(socket, auth, principal);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      socket.isAlive = true;
-      handler.onFrame(data, isBinary);
-    });
-    ws.on('pong', () => {
-      socket.isAlive = true;
-    });
-    ws.on('error', (error: Error & { code?: string }) => {
-      // ws closes the socket itself after a protocol error; an oversize frame is the one we count.
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#host.countError('FRAME_TOO_LARGE');
-    });
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.#sockets.delete(socket);
-      handler.onClose(code, reason.toString());
-    });
+    socket.handler = this.#host.accept(socket, auth, principal);
+    (ws as WebSocketWithPeer)[PEER_SOCKET] = socket;
+    ws.on('message', onWsMessage);
+    ws.on('pong', onWsPong);
+    ws.on('error', this.#onWsError);
+    ws.on('close', this.#onWsClose);
   }
 
   #heartbeat(): void {
