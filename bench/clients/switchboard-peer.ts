@@ -2,21 +2,26 @@
  * Client of the Switchboard server speaking its wire protocol (packages/protocol) directly, like the SDK
  * does on the hot path: hello → welcome, join (one room per pair, since by default only peers sharing a room
  * may signal) → roster, then `signal` requests with strictly increasing ids. Received sequenced frames are
- * acknowledged cumulatively every ACK_EVERY frames or ACK_DELAY_MS, whichever comes first, as the protocol
- * asks; those acks are part of what Switchboard's delivery guarantee costs, so they stay in the measurement.
+ * acknowledged the way the SDK does it (packages/client/src/connection/ack-scheduler.ts): the cumulative ack
+ * rides on the next `signal` as its `ack` field; a standalone `ack` frame goes only after the welcome's
+ * `limits.ackDelayMs` of quiet, or at once when ACK_EVERY frames wait. Those acks are part of what
+ * Switchboard's delivery guarantee costs, so they stay in the measurement.
  */
 import type { ConnectPeer, SignalingPeer } from './signaling-peer.js';
 import { openSocket } from './open-socket.js';
 
 /** The WebSocket path the Switchboard server accepts upgrades on. */
 export const SWITCHBOARD_WS_PATH = process.env['SWITCHBOARD_BENCH_WS_PATH'] ?? '/';
-const ACK_EVERY = 16;
-const ACK_DELAY_MS = 20;
+/** The SDK's `ACK_EVERY_FRAMES` (outbound-requests.ts): a standalone ack once this many frames wait. */
+const ACK_EVERY = 32;
+/** Used when the welcome names no delay (the server's default `ackDelayMs`). */
+const FALLBACK_ACK_DELAY_MS = 1000;
 
 interface Frame {
   type: string;
   seq?: number;
   ref?: number;
+  limits?: { ackDelayMs?: number };
   peerId?: string;
   data?: unknown;
   code?: string;
@@ -45,11 +50,18 @@ export const connectSwitchboardPeer: ConnectPeer = async ({ port, name, room, lo
       ackedSeq = lastSeq;
     }
   };
+  const ackDelayMs = first.limits?.ackDelayMs ?? FALLBACK_ACK_DELAY_MS;
   const noteSeq = (seq: number | undefined): void => {
     if (seq === undefined) return;
     lastSeq = seq;
     if (lastSeq - ackedSeq >= ACK_EVERY) flushAck();
-    else ackTimer ??= setTimeout(flushAck, ACK_DELAY_MS);
+    else ackTimer ??= setTimeout(flushAck, ackDelayMs);
+  };
+  /** `,"ack":N` for the next request when frames wait unacknowledged, as the SDK's `takePiggyback`. */
+  const piggybackAck = (): string => {
+    if (lastSeq <= ackedSeq) return '';
+    ackedSeq = lastSeq;
+    return `,"ack":${lastSeq}`;
   };
 
   if (room !== undefined) {
@@ -74,7 +86,7 @@ export const connectSwitchboardPeer: ConnectPeer = async ({ port, name, room, lo
     },
     onData: () => undefined,
     send(to, _n, payloadJson) {
-      socket.send(`{"type":"signal","id":${nextId++},"to":"${to}","data":${payloadJson}}`);
+      socket.send(`{"type":"signal","id":${nextId++},"to":"${to}","data":${payloadJson}${piggybackAck()}}`);
     },
     close() {
       if (ackTimer) clearTimeout(ackTimer);

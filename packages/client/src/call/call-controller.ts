@@ -2,12 +2,14 @@
  * Call control on top of a PeerManager: invite -> ringing -> accept | decline | busy | cancel | no answer,
  * and hangup, all carried in signals (`{ sb: 1, k: 'call', op, id }`). A peer with a call in progress
  * answers new invites with `busy` and publishes `status: 'busy'` in its presence (through
- * `publishStatus`, normally `client.updateMetadata`).
+ * `publishStatus`, normally `client.updateMetadata`). The invite tells the callee whether the caller will
+ * offer its media on accept (`o: 1`), so that the callee's media follows that offer (call.ts).
  */
 import type { PeerStatus } from '@switchboard/protocol';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { PeerManager } from '../peer/peer-manager.js';
 import type { CallSignal } from '../peer/peer-manager-events.js';
+import type { PeerLink } from '../peer/peer-link.js';
 import type { CallOp } from '../peer/peer-signal.js';
 import { randomId } from '../peer/random-id.js';
 import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
@@ -86,7 +88,8 @@ export class CallController implements Subscribable<CallControllerEvents> {
   }
 
   /**
-   * Calls `peerId`, sending `stream` once the call is accepted.
+   * Calls `peerId`, sending `stream` once the call is accepted. This side then offers first: a callee that
+   * accepts with a stream of its own sends it after this side's media has arrived (call.ts).
    *
    * @example
    * const call = calls.call(peerId, { video: true }, await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
@@ -94,8 +97,9 @@ export class CallController implements Subscribable<CallControllerEvents> {
    * await call.whenActive(); // rejects with CALL_DECLINED, CALL_BUSY, CALL_NO_ANSWER
    */
   call(peerId: string, metadata: Readonly<Record<string, unknown>> = {}, stream?: MediaStream): Call {
-    const call = this.#createCall(randomId(), peerId, 'outgoing', metadata, stream);
-    this.#send(peerId, 'invite', call.id, metadata);
+    const call = this.#createCall(randomId(), peerId, 'outgoing', metadata, stream, false);
+    const offersOnAccept = hasUnsentTrack(stream, this.#peers.link(peerId));
+    this.#send(peerId, 'invite', call.id, offersOnAccept ? { m: metadata, o: 1 } : { m: metadata });
     return call;
   }
 
@@ -111,6 +115,7 @@ export class CallController implements Subscribable<CallControllerEvents> {
     direction: 'outgoing' | 'incoming',
     metadata: Readonly<Record<string, unknown>>,
     stream: MediaStream | undefined,
+    isCallerSendingMedia: boolean,
   ): Call {
     const call = new Call({
       id,
@@ -118,6 +123,7 @@ export class CallController implements Subscribable<CallControllerEvents> {
       direction,
       metadata,
       localStream: stream,
+      isCallerSendingMedia,
       ringTimeoutMs: this.#ringTimeoutMs,
       host: {
         link: () => this.#peers.connect(peerId),
@@ -144,17 +150,14 @@ export class CallController implements Subscribable<CallControllerEvents> {
       this.#send(from, 'busy', signal.id);
       return;
     }
-    const call = this.#createCall(signal.id, from, 'incoming', signal.m ?? {}, undefined);
+    const call = this.#createCall(signal.id, from, 'incoming', signal.m ?? {}, undefined, signal.o === 1);
     this.#send(from, 'ringing', signal.id);
     if (this.#events.hasListeners('incoming')) this.#events.emit('incoming', call);
     else call.decline();
   }
 
-  #send(to: string, op: CallOp, id: string, metadata?: Readonly<Record<string, unknown>>): void {
-    const signal =
-      metadata === undefined
-        ? ({ sb: 1, k: 'call', op, id } as const)
-        : ({ sb: 1, k: 'call', op, id, m: metadata } as const);
+  #send(to: string, op: CallOp, id: string, invite: Pick<CallSignal, 'm' | 'o'> = {}): void {
+    const signal: CallSignal = { sb: 1, k: 'call', op, id, ...invite };
     this.#peers.sendPeerSignal(to, signal).catch((error: unknown) => {
       this.#events.emit(
         'error',
@@ -178,4 +181,14 @@ export class CallController implements Subscribable<CallControllerEvents> {
       );
     });
   }
+}
+
+/**
+ * Whether adding `stream` to `link` will make the caller offer: some track of it is not sent yet. Tracks
+ * the app already sends on the link renegotiate nothing, and a callee told to wait for them would wait in
+ * vain (until its bound).
+ */
+function hasUnsentTrack(stream: MediaStream | undefined, link: PeerLink | undefined): boolean {
+  const sent = new Set(link?.pc.getSenders().map((sender) => sender.track));
+  return stream?.getTracks().some((track) => !sent.has(track)) ?? false;
 }

@@ -1,11 +1,29 @@
 /**
  * One call with one remote peer: its phase (call-state.ts), its local media on the peer's link, and the
  * remote streams it receives. Created by `CallController`.
+ *
+ * Who offers first: the caller. Both sides' media used to be added the moment the call became active, so
+ * both sides offered at once on every call with media both ways. Perfect negotiation settles that when the
+ * two offers have the same m-section layout, at the cost of a rollback, but not in Chromium 156 when the
+ * polite side's rolled-back offer introduced the connection's data section and the other offer has media at
+ * that mid: data is then never negotiated on that connection again (ADR 0008 addendum). So:
+ * - The caller adds its stream when the call becomes active, as before, and says so in the invite (`o: 1`)
+ *   when that will make it offer: it has a stream with a track its link does not send yet.
+ * - A callee invited with `o: 1` adds its stream on the first remote track after its accept, i.e. once the
+ *   caller's media offer has been applied. Its tracks then ride in the answer, or in one offer after it
+ *   when the caller is already stable; either way nothing crosses. Waiting for the caller's media rather
+ *   than any remote description also covers a caller whose link already carries a channel (a second call
+ *   on a live link, or a channel opened before the accept): that link's earlier offers are not the one to
+ *   follow. The accept reaches the caller only after the callee is listening, so the track cannot be missed.
+ * - The wait cannot deadlock: it ends at `CALLER_MEDIA_WAIT_MS` even if no caller media ever arrives (the
+ *   caller's tracks were removed, or its offer failed), and with the call. Without `o: 1` (a caller with
+ *   nothing to send, or an older SDK) the callee adds its stream at once, as before.
  */
 import { SwitchboardError, type ErrorCode } from '@switchboard/protocol';
 import type { PeerLink } from '../peer/peer-link.js';
 import type { CallOp } from '../peer/peer-signal.js';
 import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
+import { afterRemoteTrack } from './after-remote-track.js';
 import {
   nextCallState,
   type CallDirection,
@@ -31,6 +49,14 @@ export interface CallHost {
   readonly onEnded: () => void;
 }
 
+/**
+ * How long a callee invited with `o: 1` waits for the caller's media before it sends its own anyway. The
+ * caller's offer normally lands within a round trip; the bound covers a description that waits for
+ * complete gathering (`gatheringTimeoutMs`, 5 s) plus retried signals, and only matters when a caller's
+ * promised offer never carries media.
+ */
+const CALLER_MEDIA_WAIT_MS = 10_000;
+
 const END_ERRORS: Partial<Record<CallEndReason, ErrorCode>> = {
   declined: 'CALL_DECLINED',
   busy: 'CALL_BUSY',
@@ -54,6 +80,9 @@ export class Call implements Subscribable<CallEvents> {
   #localStream: MediaStream | undefined;
   #ringTimer: ReturnType<typeof setTimeout> | undefined;
   #offLinkStream: (() => void) | undefined;
+  /** Incoming only: the invite said the caller sends media on accept (`o: 1`), so its offer comes first. */
+  readonly #isCallerSendingMedia: boolean;
+  #cancelMediaWait: (() => void) | undefined;
 
   constructor(init: {
     readonly id: string;
@@ -61,6 +90,8 @@ export class Call implements Subscribable<CallEvents> {
     readonly direction: CallDirection;
     readonly metadata: Readonly<Record<string, unknown>>;
     readonly localStream: MediaStream | undefined;
+    /** Incoming calls: the invite carried `o: 1`. */
+    readonly isCallerSendingMedia?: boolean;
     readonly ringTimeoutMs: number;
     readonly host: CallHost;
   }) {
@@ -69,6 +100,7 @@ export class Call implements Subscribable<CallEvents> {
     this.direction = init.direction;
     this.metadata = init.metadata;
     this.#localStream = init.localStream;
+    this.#isCallerSendingMedia = init.direction === 'incoming' && init.isCallerSendingMedia === true;
     this.#host = init.host;
     this.#phase = init.direction === 'outgoing' ? 'calling' : 'incoming';
     if (init.direction === 'outgoing') {
@@ -122,7 +154,11 @@ export class Call implements Subscribable<CallEvents> {
     });
   }
 
-  /** Answers an incoming call, sending `stream` (if any) to the caller. */
+  /**
+   * Answers an incoming call, sending `stream` (if any) to the caller: at once, or, when the caller sends
+   * media too, once the caller's media has arrived (so that only the caller offers first; see the top of
+   * call.ts).
+   */
   accept(stream?: MediaStream): void {
     if (stream !== undefined) this.#localStream = stream;
     this.#apply({ source: 'local', op: 'accept' });
@@ -170,11 +206,26 @@ export class Call implements Subscribable<CallEvents> {
     const link = this.#host.link();
     this.#offLinkStream = link.on('stream', (stream) => this.#events.emit('stream', stream));
     for (const stream of link.remoteStreams) queueMicrotask(() => this.#events.emit('stream', stream));
-    if (this.#localStream !== undefined) link.addStream(this.#localStream);
+    const local = this.#localStream;
+    if (local === undefined) return;
+    if (this.#isCallerSendingMedia) {
+      this.#cancelMediaWait = afterRemoteTrack(link.pc, CALLER_MEDIA_WAIT_MS, () => this.#sendLate(local));
+    } else {
+      link.addStream(local);
+    }
+  }
+
+  /** The callee's stream, after the caller's media (or the wait's bound). */
+  #sendLate(stream: MediaStream): void {
+    this.#cancelMediaWait = undefined;
+    if (this.#phase !== 'active') return;
+    const link = this.#host.link();
+    if (!link.isClosed) link.addStream(stream);
   }
 
   #end(reason: CallEndReason): void {
     clearTimeout(this.#ringTimer);
+    this.#cancelMediaWait?.();
     this.#endReason = reason;
     this.#offLinkStream?.();
     const stream = this.#localStream;

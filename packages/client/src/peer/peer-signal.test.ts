@@ -57,6 +57,24 @@ describe('parsePeerSignal', () => {
       expect(parsePeerSignal({ sb: 1, k: 'bye', ...bad })).toBeUndefined();
   });
 
+  it('reads the caller-offers flag of a call envelope, and treats any other value as absent', () => {
+    expect(parsePeerSignal({ sb: 1, k: 'call', op: 'invite', id: 'x', m: {}, o: 1 })).toEqual({
+      sb: 1,
+      k: 'call',
+      op: 'invite',
+      id: 'x',
+      m: {},
+      o: 1,
+    });
+    for (const o of [true, 2, '1', null])
+      expect(parsePeerSignal({ sb: 1, k: 'call', op: 'invite', id: 'x', o })).toEqual({
+        sb: 1,
+        k: 'call',
+        op: 'invite',
+        id: 'x',
+      });
+  });
+
   it('leaves app signals and malformed envelopes alone (undefined)', () => {
     for (const data of [
       'text',

@@ -45,13 +45,18 @@ export type PeerSignal =
       readonly c: readonly CandidateTuple[];
       readonly e?: 1;
     } & LinkIds)
-  /** Call control. `id` names the call; `m` is the invite's metadata. */
+  /**
+   * Call control. `id` names the call; `m` is the invite's metadata. `o: 1` on an invite says the caller
+   * sends media when the call is accepted, so its offer comes first and the callee's media follows it
+   * (call/call.ts). Absent in invites from older SDKs and from callers with nothing to send.
+   */
   | {
       readonly sb: 1;
       readonly k: 'call';
       readonly op: CallOp;
       readonly id: string;
       readonly m?: Readonly<Record<string, unknown>>;
+      readonly o?: 1;
     }
   /** The sender closed its link to us: close ours now instead of waiting for ICE to time out. */
   | ({ readonly sb: 1; readonly k: 'bye' } & LinkIds);
@@ -113,9 +118,15 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
       if (typeof op !== 'string' || !CALL_OPS.has(op) || typeof id !== 'string' || id.length > 128)
         return undefined;
       if (m !== undefined && !isRecord(m)) return undefined;
-      return m === undefined
-        ? { sb: 1, k: 'call', op: op as CallOp, id }
-        : { sb: 1, k: 'call', op: op as CallOp, id, m };
+      // Any other value of `o` is read as absent: the callee then sends its media at once, as before.
+      return {
+        sb: 1,
+        k: 'call',
+        op: op as CallOp,
+        id,
+        ...(m === undefined ? {} : { m }),
+        ...(data['o'] === 1 ? { o: 1 as const } : {}),
+      };
     }
     case 'bye': {
       const ids = parseLinkIds(data);

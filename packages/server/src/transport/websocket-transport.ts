@@ -22,6 +22,7 @@ import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import { OriginAllowList } from '../auth/origin-allow-list.js';
 import { readUpgradeToken } from '../auth/upgrade-token.js';
 import { resolveClientAddress, type TrustProxy } from '../edge/client-address.js';
+import { asciiTextFrame } from './ascii-text-frame.js';
 import type { PeerSocket, PeerSocketHandler } from './peer-socket.js';
 
 /** Options of the transport (a subset of the server options). */
@@ -111,7 +112,12 @@ class WsPeerSocket implements PeerSocket {
       // A shared function with the socket as argument: no closure per tick, and none per socket either.
       process.nextTick(uncorkSocket, this);
     }
-    this.#ws.send(text);
+    // The ASCII frames (signals, presence: nearly all) are written as one string, straight to the stream
+    // (ascii-text-frame.ts). This keeps their order with ws's own frames (pings, close): without
+    // permessage-deflate and with no Blob ever sent, ws's sender never queues, it writes at once too.
+    const frame = asciiTextFrame(text);
+    if (frame === undefined) this.#ws.send(text);
+    else this.#stream.write(frame, 'latin1');
   }
 
   /** Flush what this tick's `send`s wrote (see `send`). */
