@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FlowControlledDataChannel } from './flow-controlled-data-channel.js';
 
 /**
@@ -42,5 +42,20 @@ describe('FlowControlledDataChannel', () => {
   it('still refuses at once when the channel is closed', async () => {
     const flow = new FlowControlledDataChannel(asChannel(new ScriptedChannel(['open', 'closed'])));
     await expect(flow.whenOpen()).rejects.toMatchObject({ code: 'CHANNEL_CLOSED' });
+  });
+
+  it('starts no close timer once the channel has closed', () => {
+    // The timer used to outlive the channel: a receiver that cancelled after the sender had already closed
+    // called close() on the dead channel 5 s later, in the middle of the next transfer.
+    vi.useFakeTimers();
+    try {
+      const raw = new ScriptedChannel(['open']);
+      const flow = new FlowControlledDataChannel(asChannel(raw));
+      raw.dispatchEvent(new Event('close'));
+      flow.closeAfterRemote();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

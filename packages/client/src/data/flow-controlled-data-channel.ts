@@ -60,6 +60,8 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
   readonly #hasLowEvent: boolean;
   #queue: PendingWrite[] = [];
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #isWritingStopped = false;
+  #isClosed = false;
 
   constructor(channel: RTCDataChannel, options: FlowControlOptions = {}) {
     this.channel = channel;
@@ -128,6 +130,11 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
         new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" is closed.`),
       );
     }
+    if (this.#isWritingStopped) {
+      return Promise.reject(
+        new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" takes no more writes.`),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.#queue.push({ data, resolve, reject });
       this.#pump();
@@ -146,6 +153,16 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Rejects queued writes, and every later `write()`, with `CHANNEL_CLOSED`; `sendNow()` still works. A
+   * transfer that ends early calls this before its last control message, so that no data follows that
+   * message and the peer knows, once it has read it, that nothing more is in flight (ADR 0014).
+   */
+  stopWriting(): void {
+    this.#isWritingStopped = true;
+    this.#rejectQueued(`Data channel "${this.label}" takes no more writes.`);
   }
 
   /** Resolves when the channel is open (at once if it is); rejects with `CHANNEL_CLOSED` if it closes first. */
@@ -177,10 +194,7 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
    */
   closeWhenDrained(timeoutMs = 5000): void {
     const deadline = Date.now() + timeoutMs;
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const item of queue)
-      item.reject(new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" closed.`));
+    this.#rejectQueued(`Data channel "${this.label}" closed.`);
     const check = (): void => {
       if (this.channel.readyState !== 'open' || this.channel.bufferedAmount === 0 || Date.now() >= deadline)
         this.close();
@@ -195,6 +209,9 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
    * close before earlier messages, so the side that cancels must not be the one that closes.
    */
   closeAfterRemote(timeoutMs = 5000): void {
+    // Already closed: the close event has fired and the listener below would never run, so the timer would
+    // outlive the channel.
+    if (this.#isClosed) return;
     const timer = setTimeout(() => this.close(), timeoutMs);
     this.once('close', () => clearTimeout(timer));
   }
@@ -234,14 +251,19 @@ export class FlowControlledDataChannel implements Subscribable<FlowControlledDat
   }
 
   #onClose(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
     this.#pollTimer = undefined;
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const item of queue)
-      item.reject(new SwitchboardError('CHANNEL_CLOSED', `Data channel "${this.label}" closed.`));
+    this.#rejectQueued(`Data channel "${this.label}" closed.`);
     this.#events.emit('close');
     this.#events.clear();
+  }
+
+  #rejectQueued(message: string): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const item of queue) item.reject(new SwitchboardError('CHANNEL_CLOSED', message));
   }
 }
 

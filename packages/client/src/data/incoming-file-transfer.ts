@@ -10,6 +10,7 @@ import { blobFileSink, type FileSink } from './file-sink.js';
 import type { FlowControlledDataChannel } from './flow-controlled-data-channel.js';
 import type { FileTransferEvents } from './outgoing-file-transfer.js';
 import { canHashChunks, createTransferHash, type TransferHash } from './transfer-hash.js';
+import { TransferEnding, type StopMessage } from './transfer-ending.js';
 import { encodeTransferControl, parseTransferControl } from './transfer-protocol.js';
 
 type Phase = 'offered' | 'receiving' | 'finished';
@@ -26,13 +27,13 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   readonly #ackEveryBytes: number;
   readonly #events = new TypedEmitter<FileTransferEvents>();
   readonly #canSenderHashChunks: boolean;
+  readonly #ending: TransferEnding;
   #hash: TransferHash | undefined;
   #phase: Phase = 'offered';
   #sink: FileSink | undefined;
   #chain: Promise<void> = Promise.resolve();
   #written = 0;
   #lastAck = 0;
-  #isCancelledHere = false;
   #settle: { resolve: () => void; reject: (error: SwitchboardError) => void } | undefined;
 
   constructor(
@@ -48,6 +49,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
     this.#flow = flow;
     this.#ackEveryBytes = ackEveryBytes;
     this.#canSenderHashChunks = meta.h === 1;
+    this.#ending = new TransferEnding(flow);
     flow.on('message', (data) => this.#onMessage(data));
     flow.on('close', () => {
       this.#enqueue(() =>
@@ -94,8 +96,7 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   decline(): void {
     if (this.#phase !== 'offered') return;
     this.#phase = 'finished';
-    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
-    this.#flow.closeAfterRemote();
+    this.#ending.stop({ t: 'cancel' });
   }
 
   /** Cancels a transfer in progress (or declines an offered one). */
@@ -105,25 +106,28 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
       return;
     }
     if (this.#phase !== 'receiving') return;
-    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
-    this.#isCancelledHere = true;
+    // At once, not behind the queued writes: the sender stops sending as soon as it reads this.
+    this.#ending.stop({ t: 'cancel' });
     this.#enqueue(() =>
       this.#fail(new SwitchboardError('TRANSFER_CANCELLED', `The transfer of "${this.name}" was cancelled.`)),
     );
   }
 
   #onMessage(data: string | Uint8Array): void {
-    if (this.#phase !== 'receiving') return;
     if (typeof data !== 'string') {
-      this.#enqueue(() => this.#write(data));
+      if (this.#phase === 'receiving') this.#enqueue(() => this.#write(data));
       return;
     }
     const message = parseTransferControl(data);
-    if (message?.t === 'end') this.#enqueue(() => this.#finish(message.sha256));
-    else if (message?.t === 'cancel') {
+    // A cancel from the sender is also its answer after we ended early, so it counts after `finished`.
+    if (message?.t === 'cancel' && this.#phase !== 'offered') {
+      // Queued first: onPeerStop may close the channel at once, and the close queues "closed early".
       this.#enqueue(() =>
         this.#fail(new SwitchboardError('TRANSFER_CANCELLED', `The sender cancelled "${this.name}".`)),
       );
+      this.#ending.onPeerStop(this.#lastAck === 0);
+    } else if (message?.t === 'end' && this.#phase === 'receiving') {
+      this.#enqueue(() => this.#finish(message.sha256));
     }
   }
 
@@ -147,7 +151,8 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
     await this.#sink?.write(chunk);
     this.#written += chunk.byteLength;
     this.#events.emit('progress', { bytes: this.#written, totalBytes: this.size });
-    if (this.#written - this.#lastAck >= this.#ackEveryBytes) {
+    // Once ending early, our stop message must stay the last thing we send (transfer-ending.ts).
+    if (this.#ending.role === undefined && this.#written - this.#lastAck >= this.#ackEveryBytes) {
       this.#lastAck = this.#written;
       this.#flow.sendNow(encodeTransferControl({ t: 'ack', n: this.#written }));
     }
@@ -156,9 +161,9 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
   async #finish(expected: string): Promise<void> {
     const actual = await this.#hash?.digestHex();
     if (actual !== expected || this.#written !== this.size) {
-      this.#flow.sendNow(encodeTransferControl({ t: 'error', code: 'HASH_MISMATCH' }));
       await this.#fail(
         new SwitchboardError('HASH_MISMATCH', `The SHA-256 of "${this.name}" does not match the sender's.`),
+        { t: 'error', code: 'HASH_MISMATCH' },
       );
       return;
     }
@@ -168,14 +173,20 @@ export class IncomingFileTransfer implements Subscribable<FileTransferEvents> {
     this.#settle?.resolve();
   }
 
-  async #fail(error: SwitchboardError): Promise<void> {
+  /**
+   * Ends the transfer with `error`. The sender hears `stop` unless an ending is already under way (a cancel
+   * from either side) or the channel has closed; the channel closes as transfer-ending.ts describes.
+   */
+  async #fail(
+    error: SwitchboardError,
+    stop: StopMessage = { t: 'error', code: 'TRANSFER_FAILED' },
+  ): Promise<void> {
     if (this.#phase !== 'receiving') return;
     this.#phase = 'finished';
+    this.#ending.stop(stop);
     try {
       await this.#sink?.abort(error);
     } finally {
-      if (this.#isCancelledHere) this.#flow.closeAfterRemote();
-      else this.#flow.closeWhenDrained();
       this.#settle?.reject(error);
     }
   }

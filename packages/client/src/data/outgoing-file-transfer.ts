@@ -9,6 +9,7 @@ import { TypedEmitter, type Subscribable } from '../peer/typed-emitter.js';
 import { FlowControlledDataChannel, type FlowControlOptions } from './flow-controlled-data-channel.js';
 import type { FileSource } from './file-source.js';
 import { canHashChunks, createTransferHash } from './transfer-hash.js';
+import { TransferEnding } from './transfer-ending.js';
 import {
   encodeTransferControl,
   parseTransferControl,
@@ -42,10 +43,13 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
   readonly #source: FileSource;
   readonly #settings: OutgoingFileTransferSettings;
   readonly #events = new TypedEmitter<FileTransferEvents>();
+  readonly #ending: TransferEnding;
   #control: TransferControl[] = [];
   #wake: (() => void) | undefined;
   #acked = 0;
   #sent = 0;
+  /** Set before the first chunk is handed over, so it never claims a quiet channel too early. */
+  #hasSentBytes = false;
   #isCancelled = false;
   #isClosed = false;
 
@@ -61,12 +65,14 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
     this.#source = source;
     this.#settings = settings;
     this.#flow = new FlowControlledDataChannel(channel, settings);
+    this.#ending = new TransferEnding(this.#flow);
     this.#flow.on('message', (data) => {
       if (typeof data !== 'string') return;
       const message = parseTransferControl(data);
       if (message === undefined) return;
       if (message.t === 'ack') this.#acked = Math.max(this.#acked, message.n);
       else this.#control.push(message);
+      if (message.t === 'cancel' || message.t === 'error') this.#ending.onPeerStop(!this.#hasSentBytes);
       this.#notify();
     });
     this.#flow.on('close', () => {
@@ -95,11 +101,12 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
   cancel(): void {
     if (this.#isCancelled || this.#isClosed) return;
     this.#isCancelled = true;
-    this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
+    this.#ending.stop({ t: 'cancel' });
     this.#notify();
   }
 
   async #run(): Promise<void> {
+    let isConfirmed = false;
     try {
       await this.#flow.whenOpen();
       const { name, size, mimeType } = this.#source;
@@ -118,12 +125,12 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
         while (this.#sent - this.#acked > this.#settings.windowBytes) await this.#waitForWake();
         this.#throwIfStopped();
         hash.update(chunk);
+        this.#hasSentBytes = true;
         await this.#flow.write(chunk);
         this.#sent += chunk.byteLength;
         this.#events.emit('progress', { bytes: this.#sent, totalBytes: this.size });
       }
       if (this.#sent !== this.size) {
-        this.#flow.sendNow(encodeTransferControl({ t: 'cancel' }));
         throw new SwitchboardError(
           'TRANSFER_FAILED',
           `The source yielded ${this.#sent} bytes, not the announced ${this.size}.`,
@@ -132,13 +139,20 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
       await this.#flow.write(encodeTransferControl({ t: 'end', sha256: await hash.digestHex() }));
       const outcome = await this.#nextControl();
       if (outcome.t !== 'done') throw this.#failure(outcome);
+      isConfirmed = true;
     } catch (error) {
+      // A write that stopWriting() discarded rejects with CHANNEL_CLOSED; the cancel or error behind it is
+      // the news.
+      if (error instanceof SwitchboardError && error.code === 'CHANNEL_CLOSED')
+        throw this.#stopReason() ?? error;
       throw error instanceof SwitchboardError
         ? error
         : new SwitchboardError('TRANSFER_FAILED', `Sending "${this.name}" failed.`, { cause: error });
     } finally {
-      if (this.#isCancelled) this.#flow.closeAfterRemote();
-      else this.#flow.closeWhenDrained();
+      // After `done` the receiver has read everything, so the channel is quiet. Any other way out ends
+      // early: tell the receiver (a no-op when an ending is already under way) and close once it answers.
+      if (isConfirmed) this.#flow.closeWhenDrained();
+      else this.#ending.stop({ t: 'cancel' });
     }
   }
 
@@ -161,12 +175,19 @@ export class OutgoingFileTransfer implements Subscribable<FileTransferEvents> {
   }
 
   #throwIfStopped(): void {
-    const cancel = this.#control.find((m) => m.t === 'cancel');
-    if (this.#isCancelled || cancel !== undefined) {
-      throw new SwitchboardError('TRANSFER_CANCELLED', `The transfer of "${this.name}" was cancelled.`);
-    }
+    const stopped = this.#stopReason();
+    if (stopped !== undefined) throw stopped;
     if (this.#isClosed)
       throw new SwitchboardError('TRANSFER_FAILED', `The channel of "${this.name}" closed.`);
+  }
+
+  /** The error for a transfer that either side ended early, if one did. */
+  #stopReason(): SwitchboardError | undefined {
+    if (this.#isCancelled || this.#control.some((m) => m.t === 'cancel')) {
+      return new SwitchboardError('TRANSFER_CANCELLED', `The transfer of "${this.name}" was cancelled.`);
+    }
+    const error = this.#control.find((m) => m.t === 'error');
+    return error === undefined ? undefined : this.#failure(error);
   }
 
   #waitForWake(): Promise<void> {

@@ -12,8 +12,14 @@
  *   sender -> receiver   end { sha256 }                   hex digest: with `h` on both meta and accept, the
  *                                                         SHA-256 of the messages' SHA-256 digests, in
  *                                                         order; else of the whole file (transfer-hash.ts)
- *   receiver -> sender   done | error { code }            HASH_MISMATCH or TRANSFER_FAILED
+ *   receiver -> sender   done | error { code }            HASH_MISMATCH or TRANSFER_FAILED (also mid-way,
+ *                                                         when writing to the sink failed)
  *   either side          cancel                           TRANSFER_CANCELLED on the other side
+ *   the other side       cancel                           the answer to a cancel or error: it has stopped
+ *                                                         sending, and the side that stopped first closes
+ *                                                         the channel when it reads the answer, so no
+ *                                                         stream is reset with data in flight
+ *                                                         (transfer-ending.ts, ADR 0014)
  */
 
 /** Label prefix of transfer channels. */
