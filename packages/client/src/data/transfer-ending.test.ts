@@ -148,12 +148,18 @@ async function startTransfer(): Promise<{
   outgoing: OutgoingFileTransfer;
   incoming: IncomingFileTransfer;
   received: Promise<void>;
+  closed: Promise<unknown>;
 }> {
   const log: string[] = [];
   const sender = new LinkedChannel('sender', log);
   const receiver = new LinkedChannel('receiver', log);
   sender.peer = receiver;
   receiver.peer = sender;
+  const closed = Promise.all(
+    [sender, receiver].map(
+      (end) => new Promise((resolve) => end.addEventListener('close', resolve, { once: true })),
+    ),
+  );
   const flowControl = {
     highWaterMarkBytes: 256 * 1024,
     lowWaterMarkBytes: 64 * 1024,
@@ -179,24 +185,23 @@ async function startTransfer(): Promise<{
   );
   const incoming = await offered;
   const received = incoming.accept(blobFileSink());
-  return { log, outgoing, incoming, received };
+  return { log, outgoing, incoming, received, closed };
 }
 
-/** Resolves once both ends have closed, or after 200 ms. */
-async function settled(log: string[]): Promise<string[]> {
-  for (let i = 0; i < 200 && log.filter((entry) => entry.endsWith('closes')).length === 0; i++)
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  await new Promise((resolve) => setTimeout(resolve, 5));
+/** The log once both ends have seen the close, plus one macrotask for anything the close itself set off. */
+async function settled(log: string[], closed: Promise<unknown>): Promise<string[]> {
+  await closed;
+  await new Promise((resolve) => setImmediate(resolve));
   return log;
 }
 
 describe('file transfers that end early', () => {
   it('a receiver cancel: the sender stops and answers, and the receiver closes once it reads the answer', async () => {
-    const { log, outgoing, incoming, received } = await startTransfer();
+    const { log, outgoing, incoming, received, closed } = await startTransfer();
     incoming.once('progress', () => incoming.cancel());
     await expect(received).rejects.toMatchObject({ code: 'TRANSFER_CANCELLED' });
     await expect(outgoing.result).rejects.toMatchObject({ code: 'TRANSFER_CANCELLED' });
-    const entries = await settled(log);
+    const entries = await settled(log, closed);
     const answer = entries.lastIndexOf('sender sends {"t":"cancel"}');
     expect(answer).toBeGreaterThan(entries.indexOf('receiver sends {"t":"cancel"}'));
     // The sender, whose chunks may be in flight, never closes first; nothing follows its answer.
@@ -204,14 +209,14 @@ describe('file transfers that end early', () => {
   });
 
   it('a sender cancel: no chunk follows the cancel, and the sender closes only after the answer', async () => {
-    const { log, outgoing, incoming, received } = await startTransfer();
+    const { log, outgoing, incoming, received, closed } = await startTransfer();
     // Past the first acknowledgement, so the receiver has sent something the sender may still be reading.
     outgoing.on('progress', (p) => {
       if (p.bytes >= 512 * 1024) outgoing.cancel();
     });
     await expect(received).rejects.toMatchObject({ code: 'TRANSFER_CANCELLED' });
     await expect(outgoing.result).rejects.toMatchObject({ code: 'TRANSFER_CANCELLED' });
-    const entries = await settled(log);
+    const entries = await settled(log, closed);
     const after = entries.slice(entries.indexOf('sender sends {"t":"cancel"}') + 1);
     expect(after.filter((entry) => entry.startsWith('sender sends'))).toEqual([]);
     // An acknowledgement already under way may come first; the answer is the receiver's last message.

@@ -179,10 +179,9 @@ export class WebSocketTransport {
       slotOf.delete(this);
       release(key);
     };
-    const countError = (code: ErrorCode): void => host.countError(code);
     this.#onWsError = function (this: WebSocket, error: Error & { code?: string }): void {
       // ws closes the socket itself after a protocol error; an oversize frame is the one we count.
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') countError('FRAME_TOO_LARGE');
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') host.countError('FRAME_TOO_LARGE');
     };
     const sockets = this.#sockets;
     this.#onWsClose = function (this: WebSocket, code: number, reason: Buffer): void {
