@@ -1,12 +1,13 @@
 /**
  * Client of the Switchboard server speaking its wire protocol (packages/protocol) directly, like the SDK
- * does on the hot path: hello → welcome, join (one room per pair, since by default only peers sharing a room
+ * does on the hot path: hello in the upgrade URL (`?v=1`, as the SDK says it) → welcome, join (one room per pair, since by default only peers sharing a room
  * may signal) → roster, then `signal` requests with strictly increasing ids. Received sequenced frames are
  * acknowledged the way the SDK does it (packages/client/src/connection/ack-scheduler.ts): the cumulative ack
  * rides on the next `signal` as its `ack` field; a standalone `ack` frame goes only after the welcome's
  * `limits.ackDelayMs` of quiet, or at once when ACK_EVERY frames wait. Those acks are part of what
  * Switchboard's delivery guarantee costs, so they stay in the measurement.
  */
+import { HELLO_QUERY_PARAMETER, PROTOCOL_VERSION } from '@switchboard/protocol';
 import type { ConnectPeer, SignalingPeer } from './signaling-peer.js';
 import { openSocket } from './open-socket.js';
 
@@ -27,15 +28,21 @@ interface Frame {
   code?: string;
 }
 
-/** Connect, say hello and wait for welcome; with `room`, also join it and wait for the roster. */
+/**
+ * The upgrade URL's query that says hello (PROTOCOL.md): the SDK connects this way, so the bench does too. The
+ * server answers the upgrade with the 101 response and the welcome together.
+ */
+const URL_HELLO = `${HELLO_QUERY_PARAMETER}=${PROTOCOL_VERSION}`;
+
+/** Connect saying hello in the URL and wait for welcome; with `room`, also join it and wait for the roster. */
 export const connectSwitchboardPeer: ConnectPeer = async ({ port, name, room, localAddress }) => {
-  const socket = await openSocket(`ws://127.0.0.1:${port}${SWITCHBOARD_WS_PATH}`, localAddress);
-  const welcome = socket.next((text) => JSON.parse(text) as Frame, 'welcome');
-  socket.send('{"type":"hello","v":1}');
-  const first = await welcome;
+  const path = `${SWITCHBOARD_WS_PATH}${SWITCHBOARD_WS_PATH.includes('?') ? '&' : '?'}${URL_HELLO}`;
+  const socket = await openSocket(`ws://127.0.0.1:${port}${path}`, localAddress);
+  // openSocket captures frames from the socket's creation, so a welcome that came with the 101 is queued.
+  const first = await socket.next((text) => JSON.parse(text) as Frame, 'welcome');
   if (first.type !== 'welcome' || typeof first.peerId !== 'string') {
     socket.terminate();
-    throw new Error(`Switchboard answered hello with ${JSON.stringify(first)}`);
+    throw new Error(`Switchboard answered the URL hello with ${JSON.stringify(first)}`);
   }
   let nextId = 1;
   let lastSeq = 0;

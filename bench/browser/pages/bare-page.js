@@ -1,7 +1,8 @@
 /* global window, setTimeout, WebSocket, RTCPeerConnection, navigator, performance */
 /**
  * The bare-browser floor: one plain RTCPeerConnection negotiated over a signaling socket, with no SDK. It
- * speaks either the minimal ws relay protocol or Switchboard's raw wire protocol (hello, join, signal, ack),
+ * speaks either the minimal ws relay protocol or Switchboard's raw wire protocol (hello in the upgrade URL as
+ * the SDK says it, join, signal, ack),
  * so the same negotiation can be counted through either broker. Driven by bench/browser through
  * `window.bench`; every call gets a number so late frames of an earlier call are ignored.
  */
@@ -36,7 +37,8 @@
 
   /** Switchboard wire protocol, as PROTOCOL.md describes it; received seqs are acked within ACK_DELAY_MS. */
   async function connectSwitchboard(url, name, room) {
-    const socket = await openSocket(url);
+    // `?v=1` is the hello (PROTOCOL.md): the welcome comes with the upgrade, as it does for the SDK.
+    const socket = await openSocket(`${url}/?v=1`);
     let nextId = 1;
     let lastSeq = 0;
     let ackTimer;
@@ -59,7 +61,6 @@
         else if (frame.type === 'error') reject(new Error(`${frame.code}: ${frame.message}`));
       };
     });
-    socket.send(JSON.stringify({ type: 'hello', v: 1 }));
     await established;
     t.send = (to, data) => socket.send(JSON.stringify({ type: 'signal', id: nextId++, to, data }));
     return t;

@@ -12,11 +12,17 @@ export interface Route {
   url: string;
 }
 
-/** A WebSocket constructor that ignores the URL it is given and dials `route.url` instead. */
+/**
+ * A WebSocket constructor that dials `route.url`'s node instead of the URL it is given, keeping that URL's
+ * query: the SDK says hello there (`?v=1`, ADR 0015) and puts its token there, as a load balancer would pass
+ * them on.
+ */
 export function routedWebSocket(route: Route): WebSocketConstructor {
   return class RoutedWebSocket extends WebSocket {
-    constructor(_url: string) {
-      super(route.url);
+    constructor(url: string) {
+      const target = new URL(route.url);
+      target.search = new URL(url).search;
+      super(target.toString());
     }
   };
 }

@@ -83,6 +83,21 @@ describe('decodeClientMessage', () => {
     }
   });
 
+  it('marks raw data ASCII only when the frame came as bytes, one byte per character', () => {
+    const raw = { rawSignalData: true };
+    const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const ascii = '{"type":"signal","id":1,"to":"p","data":{"sdp":"v=0"}}';
+    const accented = '{"type":"signal","id":1,"to":"p","data":{"nick":"Zoë"}}';
+    const unusual = '{"type":"signal","id":1.0,"to":"p","data":{"sdp":"v=0"}}'; // the general path
+    const dataOf = (result: ReturnType<typeof decodeClientMessage>): RawJson =>
+      (result.ok && result.message.type === 'signal' ? result.message.data : undefined) as RawJson;
+    expect(dataOf(decodeClientMessage(bytes(ascii), DEFAULT_MAX_FRAME_BYTES, raw)).isAscii).toBe(true);
+    expect(dataOf(decodeClientMessage(bytes(unusual), DEFAULT_MAX_FRAME_BYTES, raw)).isAscii).toBe(true);
+    expect(dataOf(decodeClientMessage(bytes(accented), DEFAULT_MAX_FRAME_BYTES, raw)).isAscii).toBe(false);
+    // A string's bytes were never counted, so its ASCII-ness is not known.
+    expect(dataOf(decodeClientMessage(ascii, DEFAULT_MAX_FRAME_BYTES, raw)).isAscii).toBe(false);
+  });
+
   it('reads a plain signal on the fast path and leaves anything unusual to the general one, same result', () => {
     const plain = '{"type":"signal","id":9,"to":"p-1","data":{"sdp":"v=0\\r\\n"},"ack":3}';
     expect(decodeClientMessage(plain, DEFAULT_MAX_FRAME_BYTES, { rawSignalData: true })).toEqual({

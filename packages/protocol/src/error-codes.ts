@@ -18,7 +18,8 @@ export const ERROR_CODES = {
   FRAME_TOO_LARGE: { where: 'server', description: 'The frame is larger than `limits.maxFrameBytes`.' },
   UNSUPPORTED_VERSION: {
     where: 'server',
-    description: 'The `v` in hello or resume is not a protocol version this server speaks.',
+    description:
+      'The `v` in hello or resume, or in the upgrade URL (`?v=`), is not a protocol version this server speaks.',
   },
   HELLO_REQUIRED: {
     where: 'server',
@@ -26,7 +27,8 @@ export const ERROR_CODES = {
   },
   ALREADY_ESTABLISHED: {
     where: 'server',
-    description: 'A second hello or resume arrived on a socket whose session is already established.',
+    description:
+      'A second hello or resume arrived on a socket whose session is already established, or whose URL said hello.',
   },
   // Sessions.
   RESUME_FORBIDDEN: {

@@ -2,7 +2,7 @@
  * @switchboard/protocol: the wire protocol of Switchboard. No I/O; shared by the server and the SDK.
  * See PROTOCOL.md for the semantics.
  */
-export { PROTOCOL_VERSION } from './version.js';
+export { PROTOCOL_VERSION, HELLO_QUERY_PARAMETER } from './version.js';
 export { ERROR_CODES, CLOSE_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
 export { SwitchboardError } from './switchboard-error.js';

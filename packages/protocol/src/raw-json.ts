@@ -9,10 +9,19 @@
 export class RawJson {
   /** The value's JSON text, already checked to be valid JSON. */
   readonly text: string;
+  /**
+   * Known to be ASCII only (the decoder saw as many bytes as characters), so a transport that writes ASCII
+   * text as Latin-1 need not measure it again. `false` means "not known", not "not ASCII".
+   */
+  readonly isAscii: boolean;
 
-  /** @param text valid JSON text of one value (the decoder checked it) */
-  constructor(text: string) {
+  /**
+   * @param text valid JSON text of one value (the decoder checked it)
+   * @param isAscii whether `text` is known to hold only ASCII characters
+   */
+  constructor(text: string, isAscii = false) {
     this.text = text;
+    this.isAscii = isAscii;
   }
 
   /** The value itself, parsed on demand (only code that must look inside pays for it). */

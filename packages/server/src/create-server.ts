@@ -139,7 +139,7 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
         authenticateSafely(authenticator, auth, (error) =>
           logger.warn({ err: error }, 'authenticator failed at upgrade'),
         ),
-      accept: (socket, auth, principal) => sessions.accept(socket, auth, principal),
+      accept: (socket, auth, principal, urlHello) => sessions.accept(socket, auth, principal, urlHello),
       countError: (code) => sessions.countError(code),
     },
   );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killProcessGroup } from '@switchboard/testing';
 import { ResumingPeer } from './helpers/resuming-peer.js';
 
 const bin = fileURLToPath(new URL('../bin/switchboard.js', import.meta.url));
@@ -22,6 +23,7 @@ function serve(args: string[] = []): Promise<Running> {
     [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--stun-port', '0', ...args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -47,7 +49,8 @@ function serve(args: string[] = []): Promise<Running> {
 describe('switchboard serve', { timeout: 60_000 }, () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    // Each CLI leads its own process group (`detached`), so its server child dies with it.
+    for (const child of children.splice(0)) killProcessGroup(child);
   });
 
   it('serves /healthz, /readyz, /metrics and the web app at /', async () => {

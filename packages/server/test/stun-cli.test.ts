@@ -10,14 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type WelcomeMessage } from '@switchboard/protocol';
-import { findFreePort } from '@switchboard/testing';
+import { findFreePort, killProcessGroup } from '@switchboard/testing';
 import { signTurnUsername } from '../src/ice/turn-credentials.js';
 
 const bin = fileURLToPath(new URL('../bin/switchboard.js', import.meta.url));
 const children: ChildProcess[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  // Each CLI leads its own process group (`detached`), so its server child dies with it.
+  for (const child of children.splice(0)) killProcessGroup(child);
 });
 
 /** Start the CLI and resolve with its HTTP port and everything it logged, once it listens. */
@@ -28,6 +29,7 @@ function serve(
   const child = spawn(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    detached: true,
   });
   children.push(child);
   let output = '';

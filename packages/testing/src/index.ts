@@ -21,6 +21,7 @@ export { runLiveFuzz, UNLIMITED_RATE_OPTIONS } from './live-fuzz.js';
 export { expectedCode } from './expected-code.js';
 export type { ExpectedCodeLimits } from './expected-code.js';
 export { startServerChild } from './server-child.js';
+export { killProcessGroup } from './kill-process-group.js';
 export type { ServerChild } from './server-child.js';
 export type { LiveFuzzOptions, LiveFuzzReport } from './live-fuzz.js';
 export { WrtcPeerConnection, WrtcMediaStream, createWrtcVideoTrack } from './wrtc.js';

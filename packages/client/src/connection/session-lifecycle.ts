@@ -128,7 +128,7 @@ export class SessionLifecycle {
   down(error: SwitchboardError): boolean {
     const { handshake } = this.#parts;
     this.#isLive = false;
-    handshake.abort();
+    handshake.abort(error);
     this.#parts.tokenRefresh.cancel();
     this.#parts.out.pause();
     // Say hello next time; the fresh welcome then takes the session-lost path (rejoin, fail signals).

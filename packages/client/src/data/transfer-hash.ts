@@ -2,9 +2,11 @@
  * The integrity check of a file transfer, in one of two forms both sides agree on (transfer-protocol.ts):
  *
  * - `'chunks'`: the SHA-256 of the concatenated SHA-256 digests of every data channel message, each computed
- *   with WebCrypto. WebCrypto hashes natively (about 5× faster than JavaScript here) and off the main thread
- *   in browsers, and a transfer between two pages on one machine is CPU-bound in DTLS and SCTP: every
- *   millisecond the hash takes per MiB is throughput lost (ADR 0011). Message boundaries are the same on
+ *   with WebCrypto. WebCrypto hashes natively (about 5× faster than JavaScript here), and a transfer between
+ *   two pages on one machine is CPU-bound in DTLS and SCTP: every millisecond the hash takes per MiB is
+ *   throughput lost (ADR 0011). Chromium computes the digest on the calling thread (its `DoDigest` trace
+ *   events sit in the main thread's tasks, about 0.2 ms per 256 KiB), so the send loop keeps each task short
+ *   (task-budget.ts, ADR 0018). Message boundaries are the same on
  *   both sides (SCTP keeps them), so both compute the same list.
  * - `'file'`: the plain SHA-256 of the whole file, incrementally in JavaScript (@noble/hashes), for a peer
  *   that does not offer the chunk form (older SDKs) or a runtime without `crypto.subtle`.
@@ -17,7 +19,7 @@ export type TransferHashKind = 'chunks' | 'file';
 
 /** An incremental digest over the messages of one transfer. */
 export interface TransferHash {
-  /** Adds one message's bytes, in order. Must not block: the chunk form only starts a native digest. */
+  /** Adds one message's bytes, in order. The chunk form hashes natively; its result arrives later. */
   update(chunk: Uint8Array): void;
   /** The hex digest of everything added; rejects if the runtime's digest failed. */
   digestHex(): Promise<string>;

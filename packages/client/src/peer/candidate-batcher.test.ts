@@ -69,6 +69,53 @@ describe('CandidateBatcher', () => {
     expect(isDone).toBe(true);
   });
 
+  it('holds a first offer until each of its m-sections has a candidate', async () => {
+    const inMid = (n: number, mid: string): RTCIceCandidateInit => ({ ...host(n), sdpMid: mid });
+    batcher.hold();
+    let isDone = false;
+    const burst = batcher.whenHeldBurst(new Set(['0', '1', '2'])).then(() => (isDone = true));
+    batcher.add(inMid(1, '0'));
+    batcher.add(inMid(2, '1'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(isDone).toBe(false);
+    batcher.add(inMid(3, '2'));
+    await vi.advanceTimersByTimeAsync(0);
+    await burst;
+    expect(isDone).toBe(true);
+    vi.advanceTimersByTime(50);
+    expect(flushed).toEqual([]);
+  });
+
+  it('drops a lone end of candidates when the link connected within one window', () => {
+    let isConnected = false;
+    batcher.end(() => !isConnected);
+    vi.advanceTimersByTime(5);
+    isConnected = true;
+    vi.advanceTimersByTime(5);
+    expect(flushed).toEqual([]);
+  });
+
+  it('sends a lone end of candidates after one window while the link is not connected', () => {
+    batcher.end(() => true);
+    vi.advanceTimersByTime(9);
+    expect(flushed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(flushed).toEqual([{ candidates: [], isEndOfCandidates: true }]);
+  });
+
+  it('carries an end of candidates with waiting candidates at once, connected or not', () => {
+    batcher.add(host(1));
+    batcher.end(() => false);
+    expect(flushed).toEqual([{ candidates: [[host(1).candidate, '0', 0, 'uf']], isEndOfCandidates: true }]);
+  });
+
+  it('forgets a lone end of candidates when a new description starts (ICE restart)', () => {
+    batcher.end(() => true);
+    batcher.hold();
+    vi.advanceTimersByTime(50);
+    expect(flushed).toEqual([]);
+  });
+
   it('batches as usual again after a release', () => {
     batcher.hold();
     batcher.release(sdpWith());

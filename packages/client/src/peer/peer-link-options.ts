@@ -54,7 +54,8 @@ export interface PeerLinkOptions {
    */
   readonly iceConnectTimeoutMs?: number;
   /**
-   * Watermarks of every channel of the link.
+   * Watermarks of every channel of the link. A file transfer's channel starts from
+   * `TRANSFER_FLOW_CONTROL_DEFAULTS` (4 MiB high, 1 MiB low; ADR 0018) instead, under what is set here.
    * @default FLOW_CONTROL_DEFAULTS (1 MiB high, 256 KiB low)
    */
   readonly flowControl?: FlowControlOptions;

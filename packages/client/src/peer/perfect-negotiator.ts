@@ -16,9 +16,14 @@
  *   offer fail quietly instead of surfacing as errors.
  * - Remote candidates that arrive before any remote description are buffered and flushed after SRD.
  * - Trickle mode: local candidates are held from the start of each setLocalDescription until its
- *   description is sent, which is as soon as the first burst of candidates is in (at most one batch window,
- *   CandidateBatcher). The description then carries them in its SDP, and the end of candidates too if
- *   gathering already finished; whatever it lacks follows in `ice` envelopes, never before it.
+ *   description is sent. An offer goes as soon as its first burst of candidates is in: one candidate per
+ *   transport that gathers (each m-section of a first offer, ADR 0017), at most one batch window
+ *   (CandidateBatcher). It then carries them in its SDP, and the end of candidates too if gathering already
+ *   finished. An answer goes at once: the offerer cannot start ICE before it has the answer, while the
+ *   answerer's checks (it has the offer's candidates) reach it without the answerer's candidates. Whatever
+ *   a description lacks follows in `ice` envelopes, never before it. An end of candidates with nothing to
+ *   ride on waits one batch window and is dropped if ICE connected meanwhile: Chromium ends gathering when
+ *   ICE connects, and a connected peer has no use for it (it only lets an agent give up on its pairs sooner).
  * - Only the newest local description (`#localGeneration`) is sent: an offer overtaken while it waited for
  *   its candidates (a polite rollback, then an answer) is dropped, and the newer one releases the held ones.
  *   An answer is never overtaken: a new offer starts only after the answer before it has been sent
@@ -32,6 +37,7 @@
 import { SwitchboardError } from '@switchboard/protocol';
 import { CandidateBatcher, type CandidateBatch } from './candidate-batcher.js';
 import { FirstCandidateWatch } from './first-candidate-watch.js';
+import { ownTransportMids } from './own-transport-mids.js';
 import { fromCandidateTuple, type CandidateTuple, type PeerSignal } from './peer-signal.js';
 import { waitForGatheringComplete } from './wait-for-gathering-complete.js';
 
@@ -84,7 +90,10 @@ export class PerfectNegotiator {
     const batcher = new CandidateBatcher(host.candidateBatchMs, (batch) => this.#sendCandidates(batch));
     this.#batcher = batcher;
     host.pc.addEventListener('icecandidate', (event) => {
-      if (!this.#isClosed) batcher.add(event.candidate === null ? null : event.candidate.toJSON());
+      if (this.#isClosed) return;
+      // Chromium stops gathering once ICE connects, so the end usually comes when it no longer matters.
+      if (event.candidate === null) batcher.end(() => !this.#isClosed && !isIceConnected(host.pc));
+      else batcher.add(event.candidate.toJSON());
     });
   }
 
@@ -264,14 +273,21 @@ export class PerfectNegotiator {
   }
 
   /**
-   * Sends the description made in `generation`, unless a newer one overtook it. Trickle: first waits for the
-   * first burst of candidates (JSEP puts them in `localDescription`), except when gathering is already
-   * complete (a renegotiation without ICE restart gathers nothing new). Complete: waits for gathering.
+   * Sends the description made in `generation`, unless a newer one overtook it. Trickle: an offer first
+   * waits for its first burst of candidates (JSEP puts them in `localDescription`), except when gathering is
+   * already complete (a renegotiation without ICE restart gathers nothing new); an answer goes at once.
+   * Complete: waits for gathering.
    */
   async #sendLocalDescription(generation: number): Promise<void> {
     const { pc } = this.#host;
     if (this.#host.iceMode === 'complete') await waitForGatheringComplete(pc, this.#host.gatheringTimeoutMs);
-    else if (pc.iceGatheringState !== 'complete') await this.#batcher?.whenHeldBurst();
+    else if (pc.iceGatheringState !== 'complete' && pc.signalingState === 'have-local-offer') {
+      // A first offer gathers on a transport per m-section; later ones on the bundle's transport only.
+      const isFirstOffer = pc.remoteDescription === null;
+      await this.#batcher?.whenHeldBurst(
+        isFirstOffer ? ownTransportMids(pc.localDescription?.sdp ?? '') : undefined,
+      );
+    }
     if (this.#isClosed || generation !== this.#localGeneration) return;
     const local = pc.localDescription;
     if (local === null || (local.type !== 'offer' && local.type !== 'answer')) return;
@@ -294,6 +310,10 @@ export class PerfectNegotiator {
       isEndOfCandidates ? { sb: 1, k: 'ice', c: candidates, e: 1 } : { sb: 1, k: 'ice', c: candidates },
     );
   }
+}
+
+function isIceConnected(pc: RTCPeerConnection): boolean {
+  return pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
 }
 
 function isTypeError(error: unknown): boolean {

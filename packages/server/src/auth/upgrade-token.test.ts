@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readUpgradeToken, redactUrl } from './upgrade-token.js';
+import { readUpgradeQuery, readUpgradeToken, redactUrl } from './upgrade-token.js';
 
 describe('readUpgradeToken', () => {
   it('reads a Bearer token from the Authorization header, case-insensitively', () => {
@@ -20,6 +20,23 @@ describe('readUpgradeToken', () => {
     expect(readUpgradeToken(undefined, '/')).toBeUndefined();
     expect(readUpgradeToken(undefined, '/?access_token=')).toBeUndefined();
     expect(readUpgradeToken('Bearer', undefined)).toBeUndefined();
+  });
+});
+
+describe('readUpgradeQuery', () => {
+  it('reads the hello version and the token from one query', () => {
+    expect(readUpgradeQuery('/ws?v=1&access_token=tok%2Ben')).toEqual({ token: 'tok+en', helloVersion: '1' });
+  });
+
+  it('keeps the hello version as given, so the server can say what was wrong with it', () => {
+    expect(readUpgradeQuery('/?v=two').helloVersion).toBe('two');
+    expect(readUpgradeQuery('/?v=').helloVersion).toBe('');
+  });
+
+  it('finds no hello when there is no v parameter or no query', () => {
+    expect(readUpgradeQuery('/?access_token=t')).toEqual({ token: 't', helloVersion: undefined });
+    expect(readUpgradeQuery('/ws')).toEqual({ token: undefined, helloVersion: undefined });
+    expect(readUpgradeQuery(undefined)).toEqual({ token: undefined, helloVersion: undefined });
   });
 });
 

@@ -4,7 +4,9 @@
  *
  * States: `handshake` (only hello/resume allowed) -> `establishing` (hello/resume being processed; frames
  * that arrive meanwhile wait, bounded by the rate limit) -> `open` -> `closed`. A failed resume goes back to
- * `handshake`, so the client may say hello on the same socket.
+ * `handshake`, so the client may say hello on the same socket. A client that said hello in the upgrade's
+ * URL (`?v=1`, ADR 0015) starts in `establishing`, with no handshake timer: it owes the server no frame, and
+ * a hello or resume frame from it is refused like one on an established socket.
  *
  * Order of checks for each frame: rate (cheapest, and the one that protects the rest), then size, UTF-8,
  * JSON, envelope and schema inside `decodeClientMessage`. A bad frame is answered with an `error` and the
@@ -68,18 +70,40 @@ export class Connection implements PeerSocketHandler {
   #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
   #dropsInARow = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
+  /** The hello the upgrade's URL carried, if the client said it there. */
+  readonly #urlHello: HelloMessage | undefined;
 
-  constructor(host: ConnectionHost, socket: PeerSocket, auth: AuthRequest, admitted: Principal) {
+  /**
+   * @param urlHello the hello of the upgrade's URL (`?v=`), if any: call `start()` once the connection is
+   * registered, and the session is established without a frame
+   */
+  constructor(
+    host: ConnectionHost,
+    socket: PeerSocket,
+    auth: AuthRequest,
+    admitted: Principal,
+    urlHello?: HelloMessage,
+  ) {
     this.#host = host;
     this.socket = socket;
     this.auth = auth;
     this.admitted = admitted;
+    this.#urlHello = urlHello;
     this.#bucket = new TokenBucket(host.messagesPerSecond, host.messageBurst);
     this.#typeLimits = host.messageRateLimits.forConnection();
+    if (urlHello !== undefined) return;
     this.#handshakeTimer = setTimeout(() => {
       if (this.#state === 'handshake')
         this.fail('HANDSHAKE_TIMEOUT', 'no hello or resume in time', CLOSE_CODES.HANDSHAKE_TIMEOUT);
     }, host.handshakeTimeoutMs);
+  }
+
+  /**
+   * Establish the session the upgrade's URL said hello for, if it did. Separate from the constructor
+   * because a refused hello closes the connection at once, and its owner must know the connection by then.
+   */
+  start(): void {
+    if (this.#urlHello !== undefined && this.#state === 'handshake') this.#establish(this.#urlHello);
   }
 
   /** Whether a session has been welcomed on this socket. */
@@ -155,13 +179,14 @@ export class Connection implements PeerSocketHandler {
   #dispatch(message: ClientMessage): void {
     const session = this.session;
     if (this.#state !== 'open' || session === undefined) {
-      if (message.type === 'hello' || message.type === 'resume') this.#establish(message);
-      else
+      if (message.type !== 'hello' && message.type !== 'resume')
         this.sendError(
           'HELLO_REQUIRED',
           'send hello or resume first',
           'id' in message ? message.id : undefined,
         );
+      else if (this.#urlHello === undefined) this.#establish(message);
+      else this.#refuseSecondHello();
       return;
     }
     const limited = this.#typeLimits.take(message.type);
@@ -175,7 +200,7 @@ export class Connection implements PeerSocketHandler {
     switch (message.type) {
       case 'hello':
       case 'resume':
-        this.sendError('ALREADY_ESTABLISHED', 'this socket already has a session');
+        this.#refuseSecondHello();
         return;
       case 'ack':
         session.acknowledge(message.seq);
@@ -195,26 +220,40 @@ export class Connection implements PeerSocketHandler {
     }
   }
 
+  /** A hello or resume on a socket that has (or, from its URL's hello, is getting) its session. */
+  #refuseSecondHello(): void {
+    this.sendError(
+      'ALREADY_ESTABLISHED',
+      this.#urlHello === undefined
+        ? 'this socket already has a session'
+        : 'this socket said hello in its URL (v=); send no hello or resume frame on it',
+    );
+  }
+
   #establish(message: HelloMessage | ResumeMessage): void {
     this.#state = 'establishing';
     const step =
       message.type === 'hello' ? this.#host.hello(this, message) : this.#host.resume(this, message);
-    const failed = (error: unknown): void => {
-      this.#host.onEstablishError(this, error);
-      // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
-      this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
-    };
-    const settled = (): void => {
-      if (this.#state === 'establishing') {
-        // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
-        this.#state = 'handshake';
-        this.#drainPending();
-      }
-    };
-    step.then(settled, (error: unknown) => {
-      failed(error);
-      settled();
-    });
+    // Methods, not `const` arrows: under tsx (how the bench and `npm start` without a build run the server)
+    // esbuild names every `const` function with a defineProperty call, 2-3 % of a connect.
+    step.then(
+      () => this.#settled(),
+      (error: unknown) => {
+        this.#host.onEstablishError(this, error);
+        // 1011: the WebSocket close code for an unexpected server condition (RFC 6455 §7.4.1).
+        this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
+        this.#settled();
+      },
+    );
+  }
+
+  /** Establishing ended, welcomed or not. */
+  #settled(): void {
+    if (this.#state === 'establishing') {
+      // Not welcomed (e.g. RESUME_FORBIDDEN): back to handshake; anything queued needs a session it lacks.
+      this.#state = 'handshake';
+      this.#drainPending();
+    }
   }
 
   #drainPending(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RawJson, type SequencedServerMessage } from '@switchboard/protocol';
-import { encodeFrame, withAck } from './frame-encoder.js';
+import { encodeFrame, isKnownAscii, withAck } from './frame-encoder.js';
 
 describe('encodeFrame', () => {
   it("writes a relayed signal around the sender's own text of its data, never serialising it again", () => {
@@ -36,5 +36,13 @@ describe('encodeFrame', () => {
     const frame = { type: 'signal', from: 'p', data: new RawJson(' [1, 2] ') } as const;
     expect(JSON.stringify(frame)).toBe('{"type":"signal","from":"p","data":[1,2]}');
     expect({ ...frame, seq: 1 }.data.text).toBe(' [1, 2] ');
+  });
+
+  it('vouches for ASCII only where the decoder measured it: raw signal data it found ASCII', () => {
+    const signal = (data: unknown): SequencedServerMessage => ({ type: 'signal', seq: 1, from: 'p', data });
+    expect(isKnownAscii(signal(new RawJson('{"a":1}', true)))).toBe(true);
+    expect(isKnownAscii(signal(new RawJson('{"a":1}')))).toBe(false); // not measured: not known
+    expect(isKnownAscii(signal({ a: 1 }))).toBe(false); // parsed data (a bus that stores JSON)
+    expect(isKnownAscii({ type: 'peer-left', seq: 2, room: 'r', peerId: 'p', reason: 'left' })).toBe(false);
   });
 });

@@ -19,6 +19,15 @@ export function encodeFrame(frame: SequencedServerMessage, ack: number | undefin
   return withAck(JSON.stringify(frame), ack);
 }
 
+/**
+ * Whether `encodeFrame(frame, …)` is known to be ASCII without reading it: a relayed signal whose `data` the
+ * decoder found ASCII (its envelope is: digits, and a server-issued peer id). The transport then skips its
+ * own pass over the text. `false` means "not known".
+ */
+export function isKnownAscii(frame: SequencedServerMessage): boolean {
+  return frame.type === 'signal' && frame.data instanceof RawJson && frame.data.isAscii;
+}
+
 /** `json` (one serialised object) with `ack` added as its last member. */
 export function withAck(json: string, ack: number | undefined): string {
   return ack === undefined ? json : `${json.slice(0, -1)},"ack":${ack}}`;

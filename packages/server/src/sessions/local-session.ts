@@ -19,7 +19,7 @@ import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import type { PeerSocket } from '../transport/peer-socket.js';
 import { NO_ROOMS } from '../rooms/no-rooms.js';
 import { fillFromOutbox, type FillState } from './fill-from-outbox.js';
-import { encodeFrame, withAck } from './frame-encoder.js';
+import { encodeFrame, isKnownAscii, withAck } from './frame-encoder.js';
 import { SerialTaskQueue, type Task } from './serial-task-queue.js';
 import type { LocalSessionInit, SessionHost } from './session-host.js';
 
@@ -244,7 +244,7 @@ export class LocalSession {
         return;
       }
       this.lastSentSeq = frame.seq;
-      this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
+      this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)), isKnownAscii(frame));
     }
   }
 
@@ -259,7 +259,7 @@ export class LocalSession {
   /** A fill's step: send `frame`, the one after `lastSentSeq`, on `socket`, with the ack it may carry. */
   sendNext(socket: PeerSocket, frame: SequencedServerMessage): void {
     this.lastSentSeq = frame.seq;
-    this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)));
+    this.#send(socket, encodeFrame(frame, this.#takeAck(frame.seq)), isKnownAscii(frame));
   }
 
   /**
@@ -272,8 +272,8 @@ export class LocalSession {
     this.#send(this.socket, canCarryAck ? withAck(json, this.#takeAck(this.lastSentSeq)) : json);
   }
 
-  #send(socket: PeerSocket, text: string): void {
-    socket.send(text);
+  #send(socket: PeerSocket, text: string, isAscii = false): void {
+    socket.send(text, isAscii);
     if (socket.bufferedBytes > this.#host.maxBufferedBytes) this.#host.onSlowConsumer(this);
   }
 }

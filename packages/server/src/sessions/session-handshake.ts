@@ -43,7 +43,8 @@ export class SessionHandshake {
   readonly #deps: SessionManagerDeps;
   readonly #host: HandshakeHost;
   readonly #sessions: Map<string, LocalSession>;
-  readonly #limits: Limits;
+  /** The welcome's `limits`, the same for every session of this node: serialised once. */
+  readonly #limitsJson: string;
   /** Pushes fresh TURN credentials (`ice-servers`) to connected sessions before theirs expire. */
   readonly #iceRefresh = new IceRefreshScheduler();
   readonly #secrets = new SessionSecrets();
@@ -54,7 +55,7 @@ export class SessionHandshake {
     this.#deps = deps;
     this.#host = host;
     this.#sessions = sessions;
-    this.#limits = {
+    const limits: Limits = {
       maxFrameBytes: o.maxFrameBytes,
       messagesPerSecond: o.messagesPerSecond,
       messageBurst: o.messageBurst,
@@ -65,6 +66,7 @@ export class SessionHandshake {
       pingIntervalMs: o.pingIntervalMs,
       ackDelayMs: o.ackDelayMs,
     };
+    this.#limitsJson = JSON.stringify(limits);
   }
 
   /** Answer `hello`: a fresh session. */
@@ -233,7 +235,7 @@ export class SessionHandshake {
       return;
     }
     const ice = this.#deps.iceServers(session.peerId);
-    const welcome: WelcomeMessage = {
+    const welcome: Omit<WelcomeMessage, 'limits'> = {
       type: 'welcome',
       v: PROTOCOL_VERSION,
       peerId: session.peerId,
@@ -245,11 +247,12 @@ export class SessionHandshake {
       rooms: [...session.rooms],
       iceServers: ice.iceServers,
       ...(ice.expiresAt === undefined ? {} : { iceServersExpireAt: ice.expiresAt }),
-      limits: this.#limits,
     };
     session.socket = connection.socket;
     session.client = connection.auth;
-    session.sendUnsequenced(welcome);
+    // The welcome is the session's first frame on this socket, so it goes straight to it (nothing is
+    // buffered yet for the slow-consumer check to see), with the constant limits spliced in as text.
+    connection.socket.send(`${JSON.stringify(welcome).slice(0, -1)},"limits":${this.#limitsJson}}`);
     this.#iceRefresh.schedule(session.sessionId, ice.expiresAt, () => this.#refreshIceServers(session));
     connection.established(session);
   }

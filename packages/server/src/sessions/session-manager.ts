@@ -120,10 +120,11 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     this.#expiry.start();
   }
 
-  /** A socket was accepted by the transport. */
-  accept(socket: PeerSocket, auth: AuthRequest, principal: Principal): Connection {
-    const connection = new Connection(this, socket, auth, principal);
+  /** A socket was accepted by the transport; `urlHello` is the hello its upgrade's URL carried, if any. */
+  accept(socket: PeerSocket, auth: AuthRequest, principal: Principal, urlHello?: HelloMessage): Connection {
+    const connection = new Connection(this, socket, auth, principal, urlHello);
     this.#connections.add(connection);
+    connection.start();
     return connection;
   }
 

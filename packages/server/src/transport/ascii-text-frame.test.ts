@@ -40,4 +40,12 @@ describe('asciiTextFrame', () => {
     expect(asciiTextFrame('{"x":"😀"}')).toBeUndefined();
     expect(asciiTextFrame('a'.repeat(65_536))).toBeUndefined();
   });
+
+  it('frames a payload the caller vouches is ASCII without measuring it, and still caps the length', async () => {
+    const payload = `{"type":"signal","seq":1,"from":"p","data":${JSON.stringify('x'.repeat(300))}}`;
+    const frame = asciiTextFrame(payload, true);
+    expect(frame).toBe(asciiTextFrame(payload));
+    expect(await receive(Buffer.from(frame!, 'latin1'))).toBe(payload);
+    expect(asciiTextFrame('x'.repeat(65_536), true)).toBeUndefined();
+  });
 });

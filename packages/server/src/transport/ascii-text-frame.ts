@@ -21,14 +21,15 @@ const SMALL_HEADERS: readonly string[] = Array.from({ length: 126 }, (_, length)
 
 /**
  * The whole frame for `payload` as a Latin-1 string, or `undefined` when it does not qualify (non-ASCII or
- * longer than 65,535 bytes).
+ * longer than 65,535 bytes). `isKnownAscii`: the caller vouches that `payload` is ASCII, so it is not
+ * measured (the measure flattens a concatenated string: a copy of the frame, and a pass over it).
  */
-export function asciiTextFrame(payload: string): string | undefined {
+export function asciiTextFrame(payload: string, isKnownAscii = false): string | undefined {
   const length = payload.length;
   if (length > MAX_SHORT_FRAME) return undefined;
   // Equal only when every character is ASCII (each other character needs 2–3 UTF-8 bytes). Node computes
   // this natively, in a single pass over the string.
-  if (Buffer.byteLength(payload, 'utf8') !== length) return undefined;
+  if (!isKnownAscii && Buffer.byteLength(payload, 'utf8') !== length) return undefined;
   const header =
     (length < 126 ? SMALL_HEADERS[length] : undefined) ??
     String.fromCharCode(FIN_TEXT, 126, length >> 8, length & 0xff);

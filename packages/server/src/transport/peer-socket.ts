@@ -10,8 +10,11 @@ export interface PeerSocket {
   readonly bufferedBytes: number;
   /** Whether frames can still be sent. */
   readonly isOpen: boolean;
-  /** Send one text frame. Does nothing once the socket is closing. */
-  send(text: string): void;
+  /**
+   * Send one text frame. Does nothing once the socket is closing. `isAscii`: the caller knows `text` is
+   * ASCII only (a relayed signal the decoder measured), so the transport need not check it again.
+   */
+  send(text: string, isAscii?: boolean): void;
   /** Close with a code and a reason (the error code), letting queued frames go out first. */
   close(code: number, reason: string): void;
   /** Drop the connection at once (dead or abusive peers). */

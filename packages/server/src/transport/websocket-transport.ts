@@ -11,16 +11,21 @@
  * cannot read the HTTP status of a refused upgrade, so that is the one way every client learns the code.
  * An Origin that is not on the allow-list is refused the same way (ORIGIN_FORBIDDEN, close 4003), without
  * running the authenticator.
+ *
+ * A client may say hello in the upgrade's URL (`?v=1`, docs/adr/0015-hello-in-the-upgrade-url.md). Then the
+ * session is started as the upgrade completes, and the socket stays corked from the 101 response until the
+ * welcome is written, so both leave in one write: no hello frame to read and decode, one syscall fewer, and
+ * half a round trip less for the client.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_CODES, type ErrorCode } from '@switchboard/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, type ErrorCode, type HelloMessage } from '@switchboard/protocol';
 import { authCloseCode } from '../auth/auth-close-code.js';
 import type { SafeAuthResult } from '../auth/authenticate-safely.js';
 import type { AuthRequest, Principal } from '../auth/authenticator.js';
 import { OriginAllowList } from '../auth/origin-allow-list.js';
-import { readUpgradeToken } from '../auth/upgrade-token.js';
+import { readUpgradeQuery, upgradeToken } from '../auth/upgrade-token.js';
 import { resolveClientAddress, type TrustProxy } from '../edge/client-address.js';
 import { asciiTextFrame } from './ascii-text-frame.js';
 import type { PeerSocket, PeerSocketHandler } from './peer-socket.js';
@@ -42,9 +47,16 @@ export interface WebSocketTransportHost {
   readonly isDraining: boolean;
   /** Verify the credentials of an upgrade (never rejects: a faulty authenticator gives INTERNAL_ERROR). */
   authenticate(auth: AuthRequest): Promise<SafeAuthResult>;
-  /** A socket is open: return who handles its frames. */
-  /** `principal` is what the upgrade's credentials were admitted as, so `hello` need not verify them again. */
-  accept(socket: PeerSocket, auth: AuthRequest, principal: Principal): PeerSocketHandler;
+  /**
+   * A socket is open: return who handles its frames. `principal` is what the upgrade's credentials were
+   * admitted as, so `hello` need not verify them again; `urlHello` is the hello of the upgrade's URL, if any.
+   */
+  accept(
+    socket: PeerSocket,
+    auth: AuthRequest,
+    principal: Principal,
+    urlHello: HelloMessage | undefined,
+  ): PeerSocketHandler;
   /** A refusal or limit hit happened at the transport level. */
   countError(code: ErrorCode): void;
 }
@@ -56,9 +68,25 @@ export interface WebSocketTransportHost {
 const HARD_FRAME_FACTOR = 2;
 /** How long a closing socket may take to finish the close handshake before it is destroyed. */
 const CLOSE_TIMEOUT_MS = 2_000;
+/** The URL hello of this protocol version, shared by every connection that says it. */
+const URL_HELLO: HelloMessage = Object.freeze({ type: 'hello', v: PROTOCOL_VERSION });
+/** A `v` the server can read as a version at all; others are refused before a connection exists. */
+const VERSION_DIGITS = /^[0-9]{1,6}$/;
 
 function uncorkSocket(socket: WsPeerSocket): void {
   socket.uncork();
+}
+
+/**
+ * Which tick `WsPeerSocket.send` is in: bumped by one microtask queued at a tick's first send, shared by all
+ * sockets. A socket remembers the tick of its last frame, so it can tell its first frame of a tick from a
+ * second one without a timer, a closure or a cork of its own.
+ */
+let sendTick = 0;
+let isSendTickEndQueued = false;
+function endSendTick(): void {
+  isSendTickEndQueued = false;
+  sendTick += 1;
 }
 
 /** Where an open `ws` socket keeps its `WsPeerSocket`, so that one set of listeners serves every socket. */
@@ -87,6 +115,8 @@ class WsPeerSocket implements PeerSocket {
   /** The TCP (or TLS) stream under `#ws`, corked while frames of one tick are sent. */
   readonly #stream: Duplex;
   #isCorked = false;
+  /** The `sendTick` of the last frame sent uncorked, or -1. */
+  #uncorkedTick = -1;
 
   constructor(ws: WebSocket, stream: Duplex, remoteAddress: string) {
     this.#ws = ws;
@@ -102,22 +132,41 @@ class WsPeerSocket implements PeerSocket {
     return this.#ws.readyState === WebSocket.OPEN;
   }
 
-  send(text: string): void {
+  send(text: string, isAscii = false): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
-    // The frames sent in one tick (a burst of relayed signals, a replay) leave in one write, not one
-    // syscall each: writes were the largest cost of the relay path. Uncorked before any I/O callback runs.
+    // The first frame of a tick, the usual case (one relayed signal per socket per read), is written at
+    // once: corking it cost a buffered request, a nextTick and its tick-queue run, and an uncork per frame.
+    // From the second frame of the same tick on (a burst of relayed signals, a replay), the socket is
+    // corked, so the rest leave in one write, not one syscall each. Uncorked before any I/O callback runs.
     if (!this.#isCorked) {
-      this.#isCorked = true;
-      this.#stream.cork();
-      // A shared function with the socket as argument: no closure per tick, and none per socket either.
-      process.nextTick(uncorkSocket, this);
+      if (this.#uncorkedTick !== sendTick) {
+        this.#uncorkedTick = sendTick;
+        if (!isSendTickEndQueued) {
+          isSendTickEndQueued = true;
+          queueMicrotask(endSendTick);
+        }
+      } else {
+        this.#isCorked = true;
+        this.#stream.cork();
+        // A shared function with the socket as argument: no closure per tick, and none per socket either.
+        process.nextTick(uncorkSocket, this);
+      }
     }
     // The ASCII frames (signals, presence: nearly all) are written as one string, straight to the stream
     // (ascii-text-frame.ts). This keeps their order with ws's own frames (pings, close): without
     // permessage-deflate and with no Blob ever sent, ws's sender never queues, it writes at once too.
-    const frame = asciiTextFrame(text);
+    const frame = asciiTextFrame(text, isAscii);
     if (frame === undefined) this.#ws.send(text);
     else this.#stream.write(frame, 'latin1');
+  }
+
+  /**
+   * The stream was corked before the upgrade (see `#open`): count that as this tick's cork, so the 101
+   * response and the frames sent before the tick ends (the welcome of a URL hello) leave in one write.
+   */
+  adoptCork(): void {
+    this.#isCorked = true;
+    process.nextTick(uncorkSocket, this);
   }
 
   /** Flush what this tick's `send`s wrote (see `send`). */
@@ -247,11 +296,13 @@ export class WebSocketTransport {
       });
       return;
     }
+    const query = readUpgradeQuery(request.url);
     const auth: AuthRequest = {
-      token: readUpgradeToken(request.headers.authorization, request.url),
+      token: upgradeToken(request.headers.authorization, query.token),
       remoteAddress,
       origin: request.headers.origin,
     };
+    const helloVersion = query.helloVersion;
     // The slot is held while the authenticator runs, so the per-IP cap also bounds pending verifications.
     void this.#host.authenticate(auth).then((result) => {
       if (this.#isClosed || !socket.readable || !socket.writable || this.#host.isDraining) {
@@ -259,9 +310,33 @@ export class WebSocketTransport {
         socket.destroy();
         return;
       }
+      if (!result.ok) {
+        this.#wss.handleUpgrade(request, socket, head, (ws) => {
+          this.#refuseOpen(ws, result.code, result.message, authCloseCode(result.code));
+        });
+        return;
+      }
+      if (helloVersion === undefined) {
+        this.#wss.handleUpgrade(request, socket, head, (ws) => {
+          this.#open(ws, socket, auth, result.principal, undefined);
+        });
+        return;
+      }
+      if (!VERSION_DIGITS.test(helloVersion)) {
+        this.#wss.handleUpgrade(request, socket, head, (ws) => {
+          const message = `the URL's hello names no protocol version (v=${helloVersion.slice(0, 16)}); use ${PROTOCOL_VERSION}`;
+          this.#refuseOpen(ws, 'UNSUPPORTED_VERSION', message, CLOSE_CODES.PROTOCOL_ERROR);
+        });
+        return;
+      }
+      const v = Number(helloVersion);
+      const hello = v === PROTOCOL_VERSION ? URL_HELLO : { type: 'hello' as const, v };
+      // Corked until the tick ends: the 101 that handleUpgrade writes waits for the welcome (adoptCork).
+      // We run in a promise callback here, so the session's promise chain (the in-memory bus resolves at
+      // once) runs to the welcome before the uncork's nextTick does.
+      socket.cork();
       this.#wss.handleUpgrade(request, socket, head, (ws) => {
-        if (result.ok) this.#open(ws, socket, auth, result.principal);
-        else this.#refuseOpen(ws, result.code, result.message, authCloseCode(result.code));
+        this.#open(ws, socket, auth, result.principal, hello);
       });
     });
   }
@@ -281,10 +356,17 @@ export class WebSocketTransport {
     else this.#perIp.set(remoteAddress, left);
   }
 
-  #open(ws: WebSocket, stream: Duplex, auth: AuthRequest, principal: Principal): void {
+  #open(
+    ws: WebSocket,
+    stream: Duplex,
+    auth: AuthRequest,
+    principal: Principal,
+    urlHello: HelloMessage | undefined,
+  ): void {
     const socket = new WsPeerSocket(ws, stream, auth.remoteAddress);
+    if (urlHello !== undefined) socket.adoptCork();
     this.#sockets.add(socket);
-    socket.handler = this.#host.accept(socket, auth, principal);
+    socket.handler = this.#host.accept(socket, auth, principal, urlHello);
     (ws as WebSocketWithPeer)[PEER_SOCKET] = socket;
     ws.on('message', onWsMessage);
     ws.on('pong', onWsPong);
