@@ -19,6 +19,7 @@ import {
   type BrowserPeers,
   type PeerPageWindow,
 } from '@switchboard/testing';
+import { getMedia, waitForPlayback } from './page-media.js';
 
 const skip = !hasChromium();
 const ROUNDS = 5;
@@ -31,17 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!skip) await lab.close();
 });
-
-/** Gets the page's fake camera and microphone. */
-function getMedia(page: Page): Promise<void> {
-  return page.evaluate(async () => {
-    const { harness } = window as unknown as PeerPageWindow;
-    harness.stash['local'] = await navigator.mediaDevices.getUserMedia({
-      audio: true,
-      video: { width: 320, height: 240 },
-    });
-  });
-}
 
 /** The callee accepts the next call as soon as it rings, with its media, and shows the caller's video. */
 function answerWithMedia(page: Page): Promise<void> {
@@ -64,21 +54,6 @@ function callWithChannel(page: Page, to: string): Promise<void> {
     harness.stash['sent'] = chat.send('hello from the caller');
     await harness.within(call.whenActive(), 20_000, 'the callee to accept');
   }, to);
-}
-
-/** Waits until the remote video has frames and its `currentTime` has moved on by `seconds` past `from`. */
-async function waitForPlayback(page: Page, from: number, seconds: number): Promise<number> {
-  const handle = await page.waitForFunction(
-    ({ since, ahead }) => {
-      const state = (window as unknown as PeerPageWindow).harness.videoState('remote');
-      return state !== undefined && state.videoWidth > 0 && !state.paused && state.currentTime > since + ahead
-        ? state.currentTime
-        : false;
-    },
-    { since: from, ahead: seconds },
-    { timeout: 20_000 },
-  );
-  return (await handle.jsonValue()) as number;
 }
 
 /** Waits for `count` channel messages on the page. */

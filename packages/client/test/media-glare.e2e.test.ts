@@ -16,6 +16,7 @@ import {
   type BrowserPeers,
   type PeerPageWindow,
 } from '@switchboard/testing';
+import { getMedia, waitForPlayback } from './page-media.js';
 
 const skip = !hasChromium();
 const ROUNDS = 10;
@@ -28,17 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!skip) await lab.close();
 });
-
-/** Gets the page's fake camera and microphone, kept for `armConnect`. */
-function getMedia(page: Page): Promise<void> {
-  return page.evaluate(async () => {
-    const { harness } = window as unknown as PeerPageWindow;
-    harness.stash['local'] = await navigator.mediaDevices.getUserMedia({
-      audio: true,
-      video: { width: 320, height: 240 },
-    });
-  });
-}
 
 /** Arms the page to connect to `to` with its media and a channel at wall-clock time `at`. */
 function armConnect(page: Page, to: string, at: number): Promise<void> {
@@ -62,21 +52,6 @@ function armConnect(page: Page, to: string, at: number): Promise<void> {
     },
     { peerId: to, startAt: at },
   );
-}
-
-/** Waits until the remote video has frames and its `currentTime` has moved on by `seconds` past `from`. */
-async function waitForPlayback(page: Page, from: number, seconds: number): Promise<number> {
-  const handle = await page.waitForFunction(
-    ({ since, ahead }) => {
-      const state = (window as unknown as PeerPageWindow).harness.videoState('remote');
-      return state !== undefined && state.videoWidth > 0 && !state.paused && state.currentTime > since + ahead
-        ? state.currentTime
-        : false;
-    },
-    { since: from, ahead: seconds },
-    { timeout: 20_000 },
-  );
-  return (await handle.jsonValue()) as number;
 }
 
 /** Runs `wait`; if it fails, adds what each page saw (link states, signals, errors) to the message. */

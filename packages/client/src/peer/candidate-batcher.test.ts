@@ -33,7 +33,7 @@ describe('CandidateBatcher', () => {
     vi.advanceTimersByTime(10);
     expect(flushed.map((b) => b.candidates.length)).toEqual([2]);
     batcher.add(host(3));
-    batcher.add(null);
+    batcher.end(() => true);
     expect(flushed[1]).toEqual({ candidates: [[host(3).candidate, '0', 0, 'uf']], isEndOfCandidates: true });
   });
 
@@ -53,7 +53,7 @@ describe('CandidateBatcher', () => {
   it('folds an end of candidates that came while holding into the release, not a flush', () => {
     batcher.hold();
     batcher.add(host(1));
-    batcher.add(null);
+    batcher.end(() => true);
     expect(flushed).toEqual([]);
     expect(batcher.release(sdpWith(1))).toEqual({ candidates: [], isEndOfCandidates: true });
   });

@@ -45,12 +45,8 @@ export class CandidateBatcher {
     this.#flush = flush;
   }
 
-  /** Adds one local candidate, or `null` for an end of candidates that is always needed (see `end`). */
-  add(candidate: RTCIceCandidateInit | null): void {
-    if (candidate === null) {
-      this.end(() => true);
-      return;
-    }
+  /** Adds one local candidate (the end of candidates goes to `end`). */
+  add(candidate: RTCIceCandidateInit): void {
     // Some stacks emit an empty-string candidate as an end marker per m-line before the final null.
     if (candidate.candidate === undefined || candidate.candidate === '') return;
     this.#cancelLoneEnd();

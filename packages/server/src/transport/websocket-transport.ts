@@ -73,6 +73,27 @@ const URL_HELLO: HelloMessage = Object.freeze({ type: 'hello', v: PROTOCOL_VERSI
 /** A `v` the server can read as a version at all; others are refused before a connection exists. */
 const VERSION_DIGITS = /^[0-9]{1,6}$/;
 
+/** An upgrade completed only to be closed at once: the error frame and the close code. */
+interface UpgradeRefusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly closeCode: number;
+}
+
+/** Why the URL's hello (`v`, if any) is refused before a connection exists, or undefined. */
+function urlHelloRefusal(version: string | undefined): UpgradeRefusal | undefined {
+  if (version === undefined || VERSION_DIGITS.test(version)) return undefined;
+  const message = `the URL's hello names no protocol version (v=${version.slice(0, 16)}); use ${PROTOCOL_VERSION}`;
+  return { code: 'UNSUPPORTED_VERSION', message, closeCode: CLOSE_CODES.PROTOCOL_ERROR };
+}
+
+/** The hello the URL said (`v` already checked), if it said one; the session's handshake checks the version. */
+function urlHello(version: string | undefined): HelloMessage | undefined {
+  if (version === undefined) return undefined;
+  const v = Number(version);
+  return v === PROTOCOL_VERSION ? URL_HELLO : { type: 'hello', v };
+}
+
 function uncorkSocket(socket: WsPeerSocket): void {
   socket.uncork();
 }
@@ -290,9 +311,10 @@ export class WebSocketTransport {
     // Checked after the drain and per-IP refusals, which stay HTTP errors (ADR 0007 addendum), so a refused
     // origin holds a per-IP slot until its socket closes and cannot be used to open sockets without bound.
     if (this.#origins !== undefined && !this.#origins.isAllowed(request.headers.origin)) {
-      const message = 'the Origin of this page is not on the allow-list of the server';
-      this.#wss.handleUpgrade(request, socket, head, (ws) => {
-        this.#refuseOpen(ws, 'ORIGIN_FORBIDDEN', message, CLOSE_CODES.FORBIDDEN);
+      this.#refuseUpgrade(request, socket, head, {
+        code: 'ORIGIN_FORBIDDEN',
+        message: 'the Origin of this page is not on the allow-list of the server',
+        closeCode: CLOSE_CODES.FORBIDDEN,
       });
       return;
     }
@@ -311,33 +333,30 @@ export class WebSocketTransport {
         return;
       }
       if (!result.ok) {
-        this.#wss.handleUpgrade(request, socket, head, (ws) => {
-          this.#refuseOpen(ws, result.code, result.message, authCloseCode(result.code));
-        });
+        const { code, message } = result;
+        this.#refuseUpgrade(request, socket, head, { code, message, closeCode: authCloseCode(code) });
         return;
       }
-      if (helloVersion === undefined) {
-        this.#wss.handleUpgrade(request, socket, head, (ws) => {
-          this.#open(ws, socket, auth, result.principal, undefined);
-        });
+      const refusal = urlHelloRefusal(helloVersion);
+      if (refusal !== undefined) {
+        this.#refuseUpgrade(request, socket, head, refusal);
         return;
       }
-      if (!VERSION_DIGITS.test(helloVersion)) {
-        this.#wss.handleUpgrade(request, socket, head, (ws) => {
-          const message = `the URL's hello names no protocol version (v=${helloVersion.slice(0, 16)}); use ${PROTOCOL_VERSION}`;
-          this.#refuseOpen(ws, 'UNSUPPORTED_VERSION', message, CLOSE_CODES.PROTOCOL_ERROR);
-        });
-        return;
-      }
-      const v = Number(helloVersion);
-      const hello = v === PROTOCOL_VERSION ? URL_HELLO : { type: 'hello' as const, v };
+      const hello = urlHello(helloVersion);
       // Corked until the tick ends: the 101 that handleUpgrade writes waits for the welcome (adoptCork).
       // We run in a promise callback here, so the session's promise chain (the in-memory bus resolves at
       // once) runs to the welcome before the uncork's nextTick does.
-      socket.cork();
+      if (hello !== undefined) socket.cork();
       this.#wss.handleUpgrade(request, socket, head, (ws) => {
         this.#open(ws, socket, auth, result.principal, hello);
       });
+    });
+  }
+
+  /** Complete the upgrade only to refuse it (`#refuseOpen`): browsers can read a close code, not a status. */
+  #refuseUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, refusal: UpgradeRefusal): void {
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      this.#refuseOpen(ws, refusal.code, refusal.message, refusal.closeCode);
     });
   }
 
