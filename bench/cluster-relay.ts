@@ -3,7 +3,7 @@
  * cluster, against the same traffic on one node, measured side by side in one run (issue 6, "Benchmark").
  *
  * Setup: a real redis-server, 2 cluster nodes (`serve --redis`, `--no-stun`) and 1 single node, all real
- * server processes started through the CLI. Pairs of raw-protocol clients (hello -> welcome, join, signal /
+ * server processes started through the CLI. Pairs of raw-protocol clients (URL hello -> welcome, join, signal /
  * ack) run closed loops: each sender sends its next signal when the previous one has reached its receiver.
  * In the cluster the sender is on node A and the receiver on node B, so every signal takes the cross-node
  * path (Lua append + one PUBLISH to B). Reported per setup: server CPU per signal (utime + stime of the
@@ -96,7 +96,10 @@ function cpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_US;
 }
 
-/** A raw protocol client: hello, join, then signals; it acks every frame it receives. */
+/**
+ * A raw protocol client: hello in the upgrade URL as the SDK says it (ADR 0015), join, then signals; it acks
+ * every frame it receives.
+ */
 class RawSocket {
   readonly peerId: Promise<string>;
   #ws: WebSocket;
@@ -105,11 +108,10 @@ class RawSocket {
   #waiting = new Map<number, () => void>();
 
   constructor(url: string) {
-    this.#ws = new WebSocket(url);
+    this.#ws = new WebSocket(`${url}?v=${PROTOCOL_VERSION}`);
     this.peerId = new Promise((resolve, reject) => {
       this.#ws.on('error', reject);
       this.#ws.once('close', (code) => reject(new Error(`socket closed (${code}) before welcome`)));
-      this.#ws.once('open', () => this.#ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION })));
       this.#ws.on('message', (raw: Buffer) => {
         const frame = JSON.parse(raw.toString()) as Record<string, unknown>;
         if (frame['type'] === 'welcome') resolve(frame['peerId'] as string);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -26,7 +27,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_ROOT = resolve(here, '..');
 export const REPO_ROOT = resolve(WEB_ROOT, '../..');
 export const DIST = join(WEB_ROOT, 'dist');
-export const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
+/**
+ * Where `screenshot` writes. The README's pictures are tracked files, so an ordinary test run must not rewrite
+ * them (each run re-encodes every PNG and leaves the checkout dirty): they go to the OS temp folder unless
+ * `UPDATE_SCREENSHOTS=1` asks for the README's copies to be refreshed.
+ */
+export const SCREENSHOTS =
+  process.env['UPDATE_SCREENSHOTS'] === '1'
+    ? join(REPO_ROOT, 'docs/screenshots')
+    : join(tmpdir(), 'switchboard-screenshots');
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -190,7 +199,7 @@ export function expectNoConsoleErrors(person: Person, allowed: readonly RegExp[]
   expect(logged.filter((text) => !allowed.some((pattern) => pattern.test(text)))).toEqual([]);
 }
 
-/** Save a screenshot of `page` as docs/screenshots/<name>.png. */
+/** Save a screenshot of `page` as `<SCREENSHOTS>/<name>.png` (docs/screenshots with `UPDATE_SCREENSHOTS=1`). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -7,3 +7,8 @@ export const OPEN_BRACKET = 0x5b;
 export const CLOSE_BRACKET = 0x5d;
 export const COMMA = 0x2c;
 export const COLON = 0x3a;
+/**
+ * The space, the highest of JSON's four whitespace characters: a code unit above it is never whitespace.
+ * The scanners test that before calling `skipJsonSpace`, because frames are nearly always compact JSON.
+ */
+export const SPACE = 0x20;

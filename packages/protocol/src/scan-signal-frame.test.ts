@@ -51,6 +51,21 @@ describe('skipJsonValue', () => {
 });
 
 describe('scanSignalFrame', () => {
+  it('reads a frame with whitespace around every token as its compact form', () => {
+    // Compact frames skip the whitespace scan (a test of the next character first): both forms must agree.
+    const compact = '{"type":"signal","id":7,"to":"p-1","data":{"a":[1,"x",{}],"b":null},"ack":3}';
+    const spaced =
+      ' {\n "type" : "signal" ,\t"id" : 7 , "to" : "p-1" , "data" : { "a" : [ 1 , "x" , { } ] , "b" : null } , "ack" : 3 }\r\n';
+    const a = scanSignalFrame(compact, 64);
+    const b = scanSignalFrame(spaced, 64);
+    expect(a).toMatchObject({ id: 7, to: 'p-1', ack: 3 });
+    expect(b).toMatchObject({ id: 7, to: 'p-1', ack: 3 });
+    expect(JSON.parse(spaced.slice(b?.dataStart, b?.dataEnd))).toEqual(
+      JSON.parse(compact.slice(a?.dataStart, a?.dataEnd)),
+    );
+    expect(scanSignalFrame(`${compact} x`, 64)).toBeUndefined();
+  });
+
   it('reads only frames that JSON.parse reads as the same signal', () => {
     const signalish = fc.oneof(
       mutatedFrame().map((frame) => String(frame.data)),

@@ -9,7 +9,7 @@
  * general path, which produces the exact error code and message for it.
  */
 import { skipJsonSpace, skipJsonString, skipJsonValue } from './skip-json-value.js';
-import { QUOTE, OPEN_BRACE, CLOSE_BRACE, COMMA, COLON } from './json-char-codes.js';
+import { QUOTE, OPEN_BRACE, CLOSE_BRACE, COMMA, COLON, SPACE } from './json-char-codes.js';
 
 /** A signal frame's envelope, and where the text of its `data` is. */
 export interface SignalFrameScan {
@@ -45,16 +45,29 @@ function readCount(text: string, start: number, end: number): number {
   return n <= Number.MAX_SAFE_INTEGER ? n : -1;
 }
 
-/** Whether `text[start..end)` is a `"…"` string of 1 to 64 characters from [A-Za-z0-9_-]. */
-function isPeerIdString(text: string, start: number, end: number): boolean {
-  if (text.charCodeAt(start) !== QUOTE || end - start < 3 || end - start > MAX_PEER_ID + 2) return false;
-  for (let i = start + 1; i < end - 1; i++) {
+/** The end of the run of digits at `start` (`start` itself when there is none). */
+function digitsEnd(text: string, start: number): number {
+  let i = start;
+  for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i));
+  return i;
+}
+
+/**
+ * The index just past a `"…"` string of 1 to 64 characters from [A-Za-z0-9_-] at `start` (a `PeerId`), or -1.
+ * Anything else, an escape included, is -1: the general path decides.
+ */
+function peerIdEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== QUOTE) return -1;
+  let i = start + 1;
+  for (;;) {
     const c = text.charCodeAt(i);
     const isWord =
       (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-    if (!isWord && c !== 0x2d) return false;
+    if (!isWord && c !== 0x2d) break;
+    i++;
   }
-  return true;
+  const length = i - start - 1;
+  return text.charCodeAt(i) === QUOTE && length >= 1 && length <= MAX_PEER_ID ? i + 1 : -1;
 }
 
 /** Which envelope key the (unescaped) key at `text[i..end)`, quotes included, is: its bit, or 0. */
@@ -80,7 +93,7 @@ function keyBit(text: string, i: number, end: number): number {
  * // { id: 1, to: 'p', ack: undefined, dataStart: 38, dataEnd: 45 }
  */
 export function scanSignalFrame(text: string, maxDepth: number): SignalFrameScan | undefined {
-  let i = skipJsonSpace(text, 0);
+  let i = text.charCodeAt(0) > SPACE ? 0 : skipJsonSpace(text, 0);
   if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
   let seen = 0;
   let id = 0;
@@ -88,7 +101,7 @@ export function scanSignalFrame(text: string, maxDepth: number): SignalFrameScan
   let ack: number | undefined;
   let dataStart = 0;
   let dataEnd = 0;
-  i = skipJsonSpace(text, i + 1);
+  i = text.charCodeAt(i + 1) > SPACE ? i + 1 : skipJsonSpace(text, i + 1);
   for (;;) {
     if (text.charCodeAt(i) !== QUOTE) return undefined;
     const keyEnd = skipJsonString(text, i);
@@ -96,37 +109,45 @@ export function scanSignalFrame(text: string, maxDepth: number): SignalFrameScan
     // Escaped keys (`"d\u0061ta"`) and unknown ones are left to the general path.
     const bit = keyBit(text, i, keyEnd);
     if (bit === 0 || (seen & bit) !== 0) return undefined; // a repeated key: JSON.parse keeps the last
-    const colon = skipJsonSpace(text, keyEnd);
+    const colon = text.charCodeAt(keyEnd) > SPACE ? keyEnd : skipJsonSpace(text, keyEnd);
     if (text.charCodeAt(colon) !== COLON) return undefined;
-    const start = skipJsonSpace(text, colon + 1);
-    // The frame is level 1, so `data` may open at most `maxDepth - 1` more levels.
-    const end = skipJsonValue(text, start, maxDepth - 1);
-    if (end < 0) return undefined;
+    const start = text.charCodeAt(colon + 1) > SPACE ? colon + 1 : skipJsonSpace(text, colon + 1);
+    // The envelope's values are read by their own shapes, without the general scan: a value that does not
+    // have its shape (`1.0`, `"sign\u0061l"`) is refused here or by the `,`/`}` test below, as before.
+    let end: number;
     if (bit === SEEN_TYPE) {
-      if (end - start !== 8 || !text.startsWith('"signal"', start)) return undefined;
+      if (!text.startsWith('"signal"', start)) return undefined;
+      end = start + 8;
     } else if (bit === SEEN_ID) {
+      end = digitsEnd(text, start);
       id = readCount(text, start, end);
       if (id < 1) return undefined;
     } else if (bit === SEEN_TO) {
-      if (!isPeerIdString(text, start, end)) return undefined;
+      end = peerIdEnd(text, start);
+      if (end < 0) return undefined;
       to = text.slice(start + 1, end - 1);
     } else if (bit === SEEN_ACK) {
+      end = digitsEnd(text, start);
       ack = readCount(text, start, end);
       if (ack < 0) return undefined;
     } else {
+      // The frame is level 1, so `data` may open at most `maxDepth - 1` more levels.
+      end = skipJsonValue(text, start, maxDepth - 1);
+      if (end < 0) return undefined;
       dataStart = start;
       dataEnd = end;
     }
     seen |= bit;
-    i = skipJsonSpace(text, end);
+    i = text.charCodeAt(end) > SPACE ? end : skipJsonSpace(text, end);
     const c = text.charCodeAt(i);
     if (c === COMMA) {
-      i = skipJsonSpace(text, i + 1);
+      i = text.charCodeAt(i + 1) > SPACE ? i + 1 : skipJsonSpace(text, i + 1);
       continue;
     }
     if (c !== CLOSE_BRACE) return undefined;
     break;
   }
-  if (skipJsonSpace(text, i + 1) !== text.length || (seen & REQUIRED) !== REQUIRED) return undefined;
+  const after = text.charCodeAt(i + 1) > SPACE ? i + 1 : skipJsonSpace(text, i + 1);
+  if (after !== text.length || (seen & REQUIRED) !== REQUIRED) return undefined;
   return { id, to, ack, dataStart, dataEnd };
 }

@@ -24,6 +24,8 @@ export interface ServerFrameRouterParts {
   readonly events: TypedEventEmitter<SignalingClientEvents>;
   readonly onWelcome: (welcome: WelcomeMessage) => void;
   readonly onIceServers: (iceServers: readonly IceServer[]) => void;
+  /** An error frame about the connection itself (it names no request): the socket's close may repeat it. */
+  readonly onConnectionError: (error: SwitchboardError) => void;
   /** Reconnect (resume) after `delayMs`: the server is going away. */
   readonly reconnectAfter: (delayMs: number) => void;
   /** Uniform in [0, 1), for jitter. */
@@ -79,8 +81,8 @@ export class ServerFrameRouter {
       case 'error':
         if (message.seq === undefined) {
           const error = errorFromWire(message.code, message.message, message.ref);
-          if (message.ref === undefined || out.tracker.reject(message.ref, error) === undefined)
-            events.emit('error', error);
+          if (message.ref === undefined) this.#parts.onConnectionError(error);
+          else if (out.tracker.reject(message.ref, error) === undefined) events.emit('error', error);
           return true;
         }
         return inbound.sequenced({ ...message, seq: message.seq });

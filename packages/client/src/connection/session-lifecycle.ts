@@ -8,8 +8,10 @@
  * - Each `connect()` waiter settles exactly once: on the next welcome, or on shutdown with its reason.
  * - A refusal a retry would repeat (`isFatalError`, e.g. `UNAUTHORIZED` or `ORIGIN_FORBIDDEN`) ends in
  *   `closed` with that error as the reason; anything else goes back to the reconnect loop.
+ * - One failure is one `error` event: a server that ends a socket sends an error frame and then closes with
+ *   the same code, and the close does not report it again.
  */
-import { SwitchboardError, type IceServer, type WelcomeMessage } from '@switchboard/protocol';
+import { SwitchboardError, type ErrorCode, type IceServer, type WelcomeMessage } from '@switchboard/protocol';
 import { isFatalError } from './close-reason.js';
 import type { Handshake } from './handshake.js';
 import type { InboundFrames } from './inbound-frames.js';
@@ -45,6 +47,8 @@ export class SessionLifecycle {
   #iceServers: readonly IceServer[] = [];
   #isLive = false;
   #connectWaiters: { resolve: () => void; reject: (error: SwitchboardError) => void }[] = [];
+  /** Codes of the connection-level error frames the current socket brought, already reported. */
+  #reportedOnSocket = new Set<ErrorCode>();
 
   constructor(parts: SessionLifecycleParts) {
     this.#parts = parts;
@@ -124,16 +128,29 @@ export class SessionLifecycle {
     for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
   }
 
+  /** A new socket is open: what the last one reported does not cover it. */
+  socketOpened(): void {
+    this.#reportedOnSocket.clear();
+  }
+
+  /** The server sent an error frame about the connection itself (no request to answer): report it. */
+  connectionError(error: SwitchboardError): void {
+    this.#reportedOnSocket.add(error.code);
+    this.#parts.events.emit('error', error);
+  }
+
   /** The socket went down with `error`; returns whether to reconnect. */
   down(error: SwitchboardError): boolean {
     const { handshake } = this.#parts;
     this.#isLive = false;
+    const isReported = this.#reportedOnSocket.has(error.code);
+    this.#reportedOnSocket.clear();
     handshake.abort(error);
     this.#parts.tokenRefresh.cancel();
     this.#parts.out.pause();
     // Say hello next time; the fresh welcome then takes the session-lost path (rejoin, fail signals).
     if (error.code === 'RESUME_FORBIDDEN') handshake.forbidResume();
-    if (error.code !== 'CONNECTION_LOST' && error.code !== 'SERVER_DRAINING')
+    if (error.code !== 'CONNECTION_LOST' && error.code !== 'SERVER_DRAINING' && !isReported)
       this.#parts.events.emit('error', error);
     if (!handshake.isProviderFailure(error) && isFatalError(error, handshake.hasTokenProvider)) {
       this.shutDown(error);

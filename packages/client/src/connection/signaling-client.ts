@@ -107,6 +107,7 @@ export class SignalingClient {
       events: this.#events,
       onWelcome: (welcome) => this.#lifecycle.welcomed(welcome),
       onIceServers: (iceServers) => this.#lifecycle.setIceServers(iceServers),
+      onConnectionError: (error) => this.#lifecycle.connectionError(error),
       reconnectAfter: (delayMs) => this.#socket.reconnectAfter(delayMs),
       random: this.#options.random,
     });
@@ -136,7 +137,10 @@ export class SignalingClient {
       silenceTimeoutMs: this.#options.silenceTimeoutMs,
       pingAfterMs: this.#options.pingAfterMs,
       hooks: {
-        onOpen: () => this.#handshake.begin(this.#lifecycle.session, () => this.#inbound.lastSeq),
+        onOpen: () => {
+          this.#lifecycle.socketOpened();
+          this.#handshake.begin(this.#lifecycle.session, () => this.#inbound.lastSeq);
+        },
         onMessage: (text) => this.#router.route(text),
         onDown: (error) => this.#lifecycle.down(error),
         onConnecting: (attempt) => this.#lifecycle.setState({ state: 'connecting', attempt }),

@@ -17,6 +17,42 @@ describe('fileSourceFromBlob', () => {
     expect(source).toMatchObject({ name: 'a.bin', size: 100_000 });
   });
 
+  it('reads into one buffer: the chunk before is handed back to the stream once the next is asked for', async () => {
+    const source = fileSourceFromBlob(new Blob([new Uint8Array(50_000).fill(7)]));
+    const seen: Uint8Array[] = [];
+    for await (const chunk of source.chunks(16_384)) {
+      expect(chunk.every((byte) => byte === 7)).toBe(true);
+      seen.push(chunk);
+    }
+    expect(seen.map((c) => c.byteLength)).toEqual([0, 0, 0, 50_000 - 3 * 16_384]);
+  });
+
+  it('re-cuts into one reused buffer where the stream is not a byte stream', async () => {
+    const bytes = Uint8Array.from({ length: 40_000 }, (_, i) => i % 253);
+    // A Blob whose stream() is a plain ReadableStream (no BYOB reader), in pieces that straddle chunks.
+    const plain = {
+      size: bytes.byteLength,
+      type: '',
+      stream: () =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < bytes.byteLength; at += 7_000)
+              controller.enqueue(bytes.slice(at, at + 7_000));
+            controller.close();
+          },
+        }),
+    } as unknown as Blob;
+    const copies: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const chunk of fileSourceFromBlob(plain, 'p.bin').chunks(16_384)) {
+      copies.push(chunk.slice());
+      buffers.add(chunk.buffer);
+    }
+    expect(copies.map((c) => c.byteLength)).toEqual([16_384, 16_384, 40_000 - 2 * 16_384]);
+    expect(Buffer.concat(copies).equals(Buffer.from(bytes))).toBe(true);
+    expect(buffers.size).toBe(1);
+  });
+
   it('yields nothing for an empty Blob', async () => {
     expect(await collect(fileSourceFromBlob(new Blob([])).chunks(1024))).toEqual([]);
   });

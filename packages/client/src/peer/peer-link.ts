@@ -150,13 +150,17 @@ export class PeerLink implements Subscribable<PeerLinkEvents> {
    */
   channel(name: string, init: ChannelInit = {}): PeerChannel {
     this.#throwIfClosed();
-    return this.#channels.open(name, init);
+    const channel = this.#channels.open(name, init);
+    this.#negotiator.offerFirst();
+    return channel;
   }
 
   /** Sends a track to the remote peer (renegotiates). Returns its sender. */
   addTrack(track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
     this.#throwIfClosed();
-    return this.#media.add(track, stream);
+    const sender = this.#media.add(track, stream);
+    this.#negotiator.offerFirst();
+    return sender;
   }
 
   /** Sends every track of `stream`. */

@@ -24,6 +24,9 @@
  *   a description lacks follows in `ice` envelopes, never before it. An end of candidates with nothing to
  *   ride on waits one batch window and is dropped if ICE connected meanwhile: Chromium ends gathering when
  *   ICE connects, and a connected peer has no use for it (it only lets an agent give up on its pairs sooner).
+ * - A link's first offer starts in a microtask after its first channel or track (`offerFirst`), not in
+ *   `negotiationneeded`'s own task, unless a remote envelope came first (that link answers). Later
+ *   negotiations wait for the event; it is ignored while an offer is being made (ADR 0017).
  * - Only the newest local description (`#localGeneration`) is sent: an offer overtaken while it waited for
  *   its candidates (a polite rollback, then an answer) is dropped, and the newer one releases the held ones.
  *   An answer is never overtaken: a new offer starts only after the answer before it has been sent
@@ -79,6 +82,8 @@ export class PerfectNegotiator {
   #localGeneration = 0;
   #descriptionSent: Promise<void> = Promise.resolve();
   #isClosed = false;
+  #hasFirstOfferStarted = false;
+  #hasRemoteSignal = false;
   readonly #firstCandidate: FirstCandidateWatch;
   /** Trickle mode only; in complete mode the candidates travel inside the description instead. */
   readonly #batcher: CandidateBatcher | undefined;
@@ -109,11 +114,27 @@ export class PerfectNegotiator {
     this.#batcher?.dispose();
   }
 
+  /**
+   * The link opened its first channel or track: make the first offer after the current synchronous code
+   * (a microtask, so tracks and channels added together share it) instead of `negotiationneeded`'s task.
+   * Skipped once a remote envelope was handled: a link created by an incoming offer answers it.
+   */
+  offerFirst(): void {
+    if (this.#hasFirstOfferStarted) return;
+    this.#hasFirstOfferStarted = true;
+    queueMicrotask(() => {
+      const { pc } = this.#host;
+      if (this.#hasRemoteSignal || pc.localDescription !== null || pc.remoteDescription !== null) return;
+      void this.onNegotiationNeeded();
+    });
+  }
+
   /** Step 2 of the algorithm: `negotiationneeded`. */
   async onNegotiationNeeded(): Promise<void> {
     const { pc } = this.#host;
+    this.#hasFirstOfferStarted = true;
     await this.#descriptionSent;
-    if (this.#isClosed || pc.signalingState !== 'stable') return;
+    if (this.#isClosed || this.#makingOffer || pc.signalingState !== 'stable') return;
     const generation = this.#holdCandidates();
     try {
       this.#makingOffer = true;
@@ -146,6 +167,7 @@ export class PerfectNegotiator {
 
   /** Handles one remote envelope (`sdp` or `ice`), in arrival order. */
   handle(signal: PeerSignal): Promise<void> {
+    this.#hasRemoteSignal = true;
     const run = async (): Promise<void> => {
       if (this.#isClosed) return;
       if (signal.k === 'sdp') await this.#onDescription({ type: signal.t, sdp: signal.s }, signal.e === 1);

@@ -45,12 +45,18 @@ export interface Authenticator {
   authenticate(request: AuthRequest): Promise<AuthResult>;
 }
 
+/**
+ * Every anonymous connection's answer. One frozen object for all: a principal is never changed in place
+ * (a token refresh replaces it), and each session keeps its principal for its whole life.
+ */
+const ANONYMOUS: AuthResult = Object.freeze({
+  ok: true,
+  principal: Object.freeze({ identity: undefined, rooms: '*', expiresAt: undefined }),
+});
+
 /** The default: everyone is anonymous and may join any room. */
 export class AnonymousAuthenticator implements Authenticator {
   authenticate(): Promise<AuthResult> {
-    return Promise.resolve({
-      ok: true,
-      principal: { identity: undefined, rooms: '*', expiresAt: undefined },
-    });
+    return Promise.resolve(ANONYMOUS);
   }
 }

@@ -28,6 +28,14 @@ describe('readUpgradeQuery', () => {
     expect(readUpgradeQuery('/ws?v=1&access_token=tok%2Ben')).toEqual({ token: 'tok+en', helloVersion: '1' });
   });
 
+  it("reads the SDK's plain URL hello, and nothing that only ends like it", () => {
+    expect(readUpgradeQuery('/?v=1')).toEqual({ token: undefined, helloVersion: '1' });
+    expect(readUpgradeQuery('/ws?v=1')).toEqual({ token: undefined, helloVersion: '1' });
+    expect(readUpgradeQuery('/?v=11')).toEqual({ token: undefined, helloVersion: '11' });
+    expect(readUpgradeQuery('/?xv=1')).toEqual({ token: undefined, helloVersion: undefined });
+    expect(readUpgradeQuery('/?access_token=t&v=1')).toEqual({ token: 't', helloVersion: '1' });
+  });
+
   it('keeps the hello version as given, so the server can say what was wrong with it', () => {
     expect(readUpgradeQuery('/?v=two').helloVersion).toBe('two');
     expect(readUpgradeQuery('/?v=').helloVersion).toBe('');

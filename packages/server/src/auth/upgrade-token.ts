@@ -6,7 +6,7 @@
  * A query parameter ends up in access logs, which is why every URL we log goes through `redactUrl`.
  * The same query may say hello (`?v=1`, ADR 0015), so it is parsed once for both.
  */
-import { HELLO_QUERY_PARAMETER } from '@switchboard/protocol';
+import { HELLO_QUERY_PARAMETER, PROTOCOL_VERSION } from '@switchboard/protocol';
 
 /** The query parameter that may carry the token. */
 export const TOKEN_QUERY_PARAMETER = 'access_token';
@@ -38,6 +38,12 @@ export interface UpgradeQuery {
 }
 
 const EMPTY_QUERY: UpgradeQuery = Object.freeze({ token: undefined, helloVersion: undefined });
+/** The query of an anonymous client's URL hello, the most common one: read without a URLSearchParams. */
+const HELLO_ONLY = `${HELLO_QUERY_PARAMETER}=${PROTOCOL_VERSION}`;
+const HELLO_ONLY_QUERY: UpgradeQuery = Object.freeze({
+  token: undefined,
+  helloVersion: String(PROTOCOL_VERSION),
+});
 
 /**
  * Read the query of an upgrade's request target once, for both the token and the hello.
@@ -47,6 +53,7 @@ const EMPTY_QUERY: UpgradeQuery = Object.freeze({ token: undefined, helloVersion
 export function readUpgradeQuery(url: string | undefined): UpgradeQuery {
   const query = url === undefined ? -1 : url.indexOf('?');
   if (url === undefined || query === -1) return EMPTY_QUERY;
+  if (url.length - query - 1 === HELLO_ONLY.length && url.endsWith(HELLO_ONLY)) return HELLO_ONLY_QUERY;
   const params = new URLSearchParams(url.slice(query + 1));
   const token = params.get(TOKEN_QUERY_PARAMETER);
   const helloVersion = params.get(HELLO_QUERY_PARAMETER);

@@ -57,7 +57,12 @@ interface NodeEntry {
 /** Shared state of in-process nodes. A bus made without one gets its own hub (a single-node cluster). */
 export class InMemoryClusterHub {
   readonly #sessions = new Map<string, StoredSession>();
-  readonly #sessionByPeer = new Map<string, string>();
+  /**
+   * Each peer id's session, the stored object itself rather than its id: the relay's hot path finds a
+   * signal's target with one map lookup, not two (`deliver` was about 5 % of server CPU at 1,000 pairs,
+   * most of it lookups in maps of 2,000 sessions).
+   */
+  readonly #sessionByPeer = new Map<string, StoredSession>();
   readonly #rooms = new RoomRegistry();
   readonly #nodes = new Map<string, NodeEntry>();
   readonly #failureTimers = new Set<NodeJS.Timeout>();
@@ -125,21 +130,20 @@ export class InMemoryClusterHub {
 
   /** @internal */
   create(record: SessionRecord, maxOutbox: number): void {
-    this.#sessions.set(record.sessionId, {
+    const stored: StoredSession = {
       record,
       lastClientId: record.lastClientId,
       outbox: new Outbox(maxOutbox),
       isClaimed: false,
-    });
-    this.#sessionByPeer.set(record.peerId, record.sessionId);
+    };
+    this.#sessions.set(record.sessionId, stored);
+    this.#sessionByPeer.set(record.peerId, stored);
   }
 
   /** @internal A live (not expired) session. */
   live(sessionId: string): StoredSession | undefined {
     const stored = this.#sessions.get(sessionId);
-    if (stored === undefined || stored.isClaimed) return undefined;
-    const { expiresAt, nodeId } = stored.record;
-    return nodeId === undefined && expiresAt !== undefined && expiresAt <= this.now() ? undefined : stored;
+    return stored !== undefined && this.#isLive(stored) ? stored : undefined;
   }
 
   /** @internal The session's record, with the latest persisted `lastClientId`. */
@@ -190,7 +194,7 @@ export class InMemoryClusterHub {
     const stored = this.#sessions.get(sessionId);
     if (stored === undefined) return;
     this.#sessions.delete(sessionId);
-    if (this.#sessionByPeer.get(stored.record.peerId) === sessionId)
+    if (this.#sessionByPeer.get(stored.record.peerId) === stored)
       this.#sessionByPeer.delete(stored.record.peerId);
   }
 
@@ -209,8 +213,8 @@ export class InMemoryClusterHub {
 
   /** @internal */
   sessionOfPeer(peerId: string): string | undefined {
-    const sessionId = this.#sessionByPeer.get(peerId);
-    return sessionId !== undefined && this.live(sessionId) !== undefined ? sessionId : undefined;
+    const stored = this.#sessionByPeer.get(peerId);
+    return stored !== undefined && this.#isLive(stored) ? stored.record.sessionId : undefined;
   }
 
   /** @internal */
@@ -219,9 +223,9 @@ export class InMemoryClusterHub {
     frame: UnsequencedServerMessage,
     precondition: DeliverPrecondition | undefined,
   ): DeliverResult {
-    const sessionId = this.#sessionByPeer.get(peerId);
-    const stored = sessionId === undefined ? undefined : this.live(sessionId);
-    if (sessionId === undefined || stored === undefined) return PEER_NOT_FOUND;
+    const stored = this.#sessionByPeer.get(peerId);
+    if (stored === undefined || !this.#isLive(stored)) return PEER_NOT_FOUND;
+    const sessionId = stored.record.sessionId;
     const rooms = precondition?.requireSharedRoomWith;
     if (rooms !== undefined && !this.#isMemberOfAny(peerId, rooms)) return SIGNAL_FORBIDDEN;
     const stamped = stored.outbox.append(frame);
@@ -245,6 +249,13 @@ export class InMemoryClusterHub {
   /** @internal */
   get rooms(): RoomRegistry {
     return this.#rooms;
+  }
+
+  /** Neither claimed by an expiry sweep nor detached past its grace window. */
+  #isLive(stored: StoredSession): boolean {
+    if (stored.isClaimed) return false;
+    const { expiresAt, nodeId } = stored.record;
+    return nodeId !== undefined || expiresAt === undefined || expiresAt > this.now();
   }
 
   #isMemberOfAny(peerId: string, rooms: readonly string[]): boolean {
