@@ -4,13 +4,7 @@
  * a link that an incoming offer created answers instead. Node peers (@roamhq/wrtc) through the real server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import {
-  PeerManager,
-  SignalingClient,
-  signalChannelFromClient,
-  type RTCPeerConnectionConstructor,
-} from '@switchboard/client';
+import type { RTCPeerConnectionConstructor } from '@switchboard/client';
 import {
   createNodePeer,
   createWrtcVideoTrack,
@@ -41,35 +35,23 @@ function deafToNegotiationNeeded(configuration?: RTCConfiguration): RTCPeerConne
   return pc;
 }
 
-/** A caller built by hand, so that its RTCPeerConnection can be swapped. */
-async function caller(
-  url: string,
-  Pc: RTCPeerConnectionConstructor,
-): Promise<{ client: SignalingClient; peers: PeerManager }> {
-  const client = new SignalingClient({ url, WebSocket });
-  await client.connect();
-  await client.join('first-offer', { nickname: 'caller' });
-  const peers = new PeerManager({ signals: signalChannelFromClient(client), RTCPeerConnection: Pc });
-  closers.push(async () => {
-    peers.close();
-    await client.close();
-  });
-  return { client, peers };
-}
-
-async function callee(url: string): Promise<NodePeer> {
-  const peer = await createNodePeer({ url, room: 'first-offer', nickname: 'callee' });
-  closers.push(() => peer.close());
-  return peer;
+async function peer(url: string, nickname: string, Pc?: RTCPeerConnectionConstructor): Promise<NodePeer> {
+  const created = await createNodePeer({ url, room: 'first-offer', nickname, RTCPeerConnection: Pc });
+  closers.push(() => created.close());
+  return created;
 }
 
 describe('the first offer of a link', () => {
   it('is made without waiting for negotiationneeded (a connection that never fires it still connects)', async () => {
     server = await startServer();
-    const b = await callee(server.url);
-    const a = await caller(server.url, deafToNegotiationNeeded as unknown as RTCPeerConnectionConstructor);
+    const b = await peer(server.url, 'callee');
+    const a = await peer(
+      server.url,
+      'caller',
+      deafToNegotiationNeeded as unknown as RTCPeerConnectionConstructor,
+    );
     const link = a.peers.connect(b.peerId);
-    const arrived = remoteLink(b, a.client.peerId!).then((l) => nextMessage(l, 'chat'));
+    const arrived = remoteLink(b, a.peerId).then((l) => nextMessage(l, 'chat'));
     await link.channel('chat').send('offered without the event');
     expect(await arrived).toEqual({ kind: 'text', text: 'offered without the event' });
     expect(link.pc.localDescription?.sdp).toContain('m=application');
@@ -77,8 +59,8 @@ describe('the first offer of a link', () => {
 
   it('carries a channel and a track added in the same synchronous block: one offer, no renegotiation', async () => {
     server = await startServer();
-    const b = await callee(server.url);
-    const a = await caller(server.url, WrtcPeerConnection);
+    const b = await peer(server.url, 'callee');
+    const a = await peer(server.url, 'caller');
     const offers: string[] = [];
     b.client.on('signal', (_from, data) => {
       const signal = data as { k?: string; t?: string; s?: string };
@@ -89,7 +71,7 @@ describe('the first offer of a link', () => {
     const link = a.peers.connect(b.peerId);
     const chat = link.channel('chat');
     link.addTrack(video.track, new WrtcMediaStream([video.track]));
-    const remote = await remoteLink(b, a.client.peerId!);
+    const remote = await remoteLink(b, a.peerId);
     const streamed = new Promise((resolve) => remote.once('stream', resolve));
     await chat.whenOpen();
     await streamed;
@@ -100,17 +82,17 @@ describe('the first offer of a link', () => {
 
   it('is not made by a link that an incoming offer created, even if the app opens a channel on it first', async () => {
     server = await startServer();
-    const b = await callee(server.url);
+    const b = await peer(server.url, 'callee');
     // The callee's app opens the same channel on every new link, before the offer is applied.
     b.peers.on('link', (created) => void created.channel('chat'));
-    const a = await caller(server.url, WrtcPeerConnection);
+    const a = await peer(server.url, 'caller');
     const offersFromB: number[] = [];
     a.client.on('signal', (_from, data) => {
       if ((data as { t?: string }).t === 'offer') offersFromB.push(1);
     });
     const link = a.peers.connect(b.peerId);
     const chat = link.channel('chat');
-    const remote = await remoteLink(b, a.client.peerId!);
+    const remote = await remoteLink(b, a.peerId);
     const arrived = nextMessage(remote, 'chat');
     await chat.send('one offer only');
     expect(await arrived).toEqual({ kind: 'text', text: 'one offer only' });

@@ -32,16 +32,12 @@ const SEEN_DATA = 8;
 const SEEN_ACK = 16;
 const REQUIRED = SEEN_TYPE | SEEN_ID | SEEN_TO | SEEN_DATA;
 
-/** A non-negative safe integer written as plain digits (no sign, fraction or exponent), or -1. */
+/** The run of digits `text[start..end)` (from `digitsEnd`) as a non-negative safe integer, or -1. */
 function readCount(text: string, start: number, end: number): number {
   // Over 16 digits may exceed MAX_SAFE_INTEGER; a leading zero is JSON only as `0` itself.
   if (end - start > 16 || end === start || (text.charCodeAt(start) === 0x30 && end - start > 1)) return -1;
   let n = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    n = n * 10 + digit;
-  }
+  for (let i = start; i < end; i++) n = n * 10 + (text.charCodeAt(i) - 0x30);
   return n <= Number.MAX_SAFE_INTEGER ? n : -1;
 }
 

@@ -29,6 +29,8 @@ export interface NodePeerOptions
   readonly ringTimeoutMs?: number;
   /** Wraps the signal channel, e.g. to lose or delay chosen envelopes in a test. */
   readonly wrapSignals?: (signals: SignalChannel) => SignalChannel;
+  /** The peer connection class, e.g. a wrapped one. @default wrtc's RTCPeerConnection */
+  readonly RTCPeerConnection?: PeerManagerOptions['RTCPeerConnection'];
 }
 
 /** A connected Node peer. */
@@ -43,8 +45,16 @@ export interface NodePeer {
 
 /** Connects a Node peer to the server and joins `room`. */
 export async function createNodePeer(options: NodePeerOptions): Promise<NodePeer> {
-  const { url, room, nickname, leaveBrokerWhenConnected, ringTimeoutMs, wrapSignals, ...linkOptions } =
-    options;
+  const {
+    url,
+    room,
+    nickname,
+    leaveBrokerWhenConnected,
+    ringTimeoutMs,
+    wrapSignals,
+    RTCPeerConnection,
+    ...linkOptions
+  } = options;
   const client = new SignalingClient({ url, WebSocket });
   await client.connect();
   await client.join(room, { nickname });
@@ -56,7 +66,7 @@ export async function createNodePeer(options: NodePeerOptions): Promise<NodePeer
       wrapSignals === undefined
         ? signalChannelFromClient(client)
         : wrapSignals(signalChannelFromClient(client)),
-    RTCPeerConnection: WrtcPeerConnection,
+    RTCPeerConnection: RTCPeerConnection ?? WrtcPeerConnection,
     leaveBrokerWhenConnected: leaveBrokerWhenConnected ?? false,
   });
   const calls = new CallController({

@@ -144,7 +144,6 @@ export class SessionLifecycle {
     const { handshake } = this.#parts;
     this.#isLive = false;
     const isReported = this.#reportedOnSocket.has(error.code);
-    this.#reportedOnSocket.clear();
     handshake.abort(error);
     this.#parts.tokenRefresh.cancel();
     this.#parts.out.pause();

@@ -63,12 +63,8 @@ export class Connection implements PeerSocketHandler {
   /** The session, once welcomed. */
   session: LocalSession | undefined;
   readonly #host: ConnectionHost;
-  /**
-   * The frame rate limit and the per-type limits, made at the first frame that needs them: an idle
-   * connection (most of them) never does, and a bucket made then is as full as one made at connect.
-   */
-  #bucket: TokenBucket | undefined;
-  #typeLimits: MessageRateLimiter | undefined;
+  readonly #bucket: TokenBucket;
+  readonly #typeLimits: MessageRateLimiter;
   #state: State = 'handshake';
   /** Frames that arrived while establishing (created then: most connections never need it). */
   #pending: { data: Uint8Array; isBinary: boolean }[] | undefined;
@@ -93,6 +89,8 @@ export class Connection implements PeerSocketHandler {
     this.auth = auth;
     this.admitted = admitted;
     this.#urlHello = urlHello;
+    this.#bucket = new TokenBucket(host.messagesPerSecond, host.messageBurst);
+    this.#typeLimits = host.messageRateLimits.forConnection();
     if (urlHello !== undefined) return;
     this.#handshakeTimer = setTimeout(() => {
       if (this.#state === 'handshake')
@@ -115,7 +113,6 @@ export class Connection implements PeerSocketHandler {
 
   onFrame(data: Uint8Array, isBinary: boolean): void {
     if (this.#state === 'closed') return;
-    this.#bucket ??= new TokenBucket(this.#host.messagesPerSecond, this.#host.messageBurst);
     if (!this.#bucket.take()) {
       this.#rateLimited(data, isBinary);
       return;
@@ -192,7 +189,6 @@ export class Connection implements PeerSocketHandler {
       else this.#refuseSecondHello();
       return;
     }
-    this.#typeLimits ??= this.#host.messageRateLimits.forConnection();
     const limited = this.#typeLimits.take(message.type);
     if (limited !== undefined) {
       // Answered like a connection-level drop: a request by its ref, anything else with a plain error.

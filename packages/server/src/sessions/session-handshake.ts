@@ -253,9 +253,7 @@ export class SessionHandshake {
     // The welcome is the session's first frame on this socket, so it goes straight to it (nothing is
     // buffered yet for the slow-consumer check to see), with the constant limits spliced in as text.
     connection.socket.send(`${JSON.stringify(welcome).slice(0, -1)},"limits":${this.#limitsJson}}`);
-    // A fresh session has no refresh to replace: with servers that never expire (no TURN), nothing to do.
-    if (resumed || ice.expiresAt !== undefined)
-      this.#iceRefresh.schedule(session.sessionId, ice.expiresAt, () => this.#refreshIceServers(session));
+    this.#iceRefresh.schedule(session.sessionId, ice.expiresAt, () => this.#refreshIceServers(session));
     connection.established(session);
   }
 

@@ -33,7 +33,6 @@ export class PingWheel<T extends Pingable> {
   readonly #slots: Set<T>[] = Array.from({ length: SLOTS }, () => new Set<T>());
   /** The slot the last tick pinged; sockets that open now join it. */
   #lastPinged = SLOTS - 1;
-  #size = 0;
   readonly #timer: NodeJS.Timeout;
 
   /** @param intervalMs how long between two pings of the same socket */
@@ -44,19 +43,20 @@ export class PingWheel<T extends Pingable> {
 
   /** Sockets on the wheel. */
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const slot of this.#slots) size += slot.size;
+    return size;
   }
 
   /** Ping `socket` from one interval from now on (within one tick). */
   add(socket: T): void {
     socket.pingSlot = this.#lastPinged;
     (this.#slots[this.#lastPinged] as Set<T>).add(socket);
-    this.#size += 1;
   }
 
   /** Forget `socket` (it closed). */
   delete(socket: T): void {
-    if ((this.#slots[socket.pingSlot] as Set<T>).delete(socket)) this.#size -= 1;
+    (this.#slots[socket.pingSlot] as Set<T>).delete(socket);
   }
 
   /** Every socket on the wheel. */

@@ -71,12 +71,6 @@ const HARD_FRAME_FACTOR = 2;
 const CLOSE_TIMEOUT_MS = 2_000;
 /** The URL hello of this protocol version, shared by every connection that says it. */
 const URL_HELLO: HelloMessage = Object.freeze({ type: 'hello', v: PROTOCOL_VERSION });
-/**
- * A ping as the server sends it (RFC 6455 §5.5.2: FIN, opcode 9, unmasked, no payload), shared by every
- * socket: `ws`'s `ping()` builds a header and an empty payload and writes both corked, a `writev` of two
- * chunks per ping; this is one two-byte write.
- */
-const PING_FRAME: Buffer = Buffer.from([0x89, 0x00]);
 /** A `v` the server can read as a version at all; others are refused before a connection exists. */
 const VERSION_DIGITS = /^[0-9]{1,6}$/;
 
@@ -219,8 +213,7 @@ class WsPeerSocket implements PeerSocket, Pingable {
   }
 
   ping(): void {
-    // Straight to the stream, like the ASCII frames (see `send`): ws's sender never queues here.
-    if (this.#ws.readyState === WebSocket.OPEN) this.#stream.write(PING_FRAME);
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.ping();
   }
 }
 
