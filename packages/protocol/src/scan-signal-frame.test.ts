@@ -48,6 +48,13 @@ describe('skipJsonValue', () => {
     expect(skipJsonValue('[[[]]]', 0, 2)).toBe(-1);
     expect(skipJsonValue('{"a":{"b":1}}', 0, 1)).toBe(-1);
   });
+
+  it('is not misled by a call that stopped deep inside a value (the container stack is shared)', () => {
+    expect(skipJsonValue('{"a":[{"b":[1,', 0, 64)).toBe(-1);
+    expect(skipJsonValue('[1,{"c":2}]', 0, 64)).toBe(11);
+    expect(skipJsonValue('[1,{"c":2]]', 0, 64)).toBe(-1);
+    expect(skipJsonValue('{"d":[3]}', 0, 64)).toBe(9);
+  });
 });
 
 describe('scanSignalFrame', () => {

@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { authenticateSafely } from './auth/authenticate-safely.js';
+import { authenticateNowSafely, authenticateSafely } from './auth/authenticate-safely.js';
 import { AnonymousAuthenticator } from './auth/authenticator.js';
 import { LOG_REDACT_PATHS } from './auth/upgrade-token.js';
 import { createListener } from './edge/tls-server.js';
@@ -100,7 +100,7 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
     },
     (peerId) => sessions.evict(peerId),
   );
-  const relay = new Relay(bus, toSignalPolicy(resolved.signalPolicy), () => metrics.signalsRelayed.inc());
+  const relay = new Relay(bus, toSignalPolicy(resolved.signalPolicy), metrics.countSignalRelayed);
   const sessions: SessionManager = new SessionManager({
     bus,
     options: resolved,
@@ -122,6 +122,8 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
       onError: (error) => logger.error({ err: error }, 'HTTP request failed'),
     }),
   );
+  const onUpgradeAuthError = (error: unknown): void =>
+    logger.warn({ err: error }, 'authenticator failed at upgrade');
   const transport = new WebSocketTransport(
     httpServer,
     {
@@ -135,10 +137,8 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
       get isDraining() {
         return sessions.isDraining;
       },
-      authenticate: (auth) =>
-        authenticateSafely(authenticator, auth, (error) =>
-          logger.warn({ err: error }, 'authenticator failed at upgrade'),
-        ),
+      authenticate: (auth) => authenticateSafely(authenticator, auth, onUpgradeAuthError),
+      authenticateNow: (auth) => authenticateNowSafely(authenticator, auth, onUpgradeAuthError),
       accept: (socket, auth, principal, urlHello) => sessions.accept(socket, auth, principal, urlHello),
       countError: (code) => sessions.countError(code),
     },

@@ -75,7 +75,47 @@ function countServerWrites(started: StartedServer): { count: number } {
   return counter;
 }
 
+/**
+ * Whether the server wrote the welcome to the next TCP connection while its `upgrade` event was still being
+ * emitted, that is, without waiting for any promise.
+ */
+function welcomeWrittenInUpgradeEvent(started: StartedServer): { value: boolean | undefined } {
+  const seen: { value: boolean | undefined } = { value: undefined };
+  let isInUpgradeEvent = false;
+  const http = started.server.httpServer;
+  const enter = (): void => {
+    isInUpgradeEvent = true;
+  };
+  const leave = (): void => {
+    isInUpgradeEvent = false;
+    http.off('upgrade', enter);
+    http.off('upgrade', leave);
+  };
+  http.prependListener('upgrade', enter);
+  http.on('upgrade', leave);
+  http.once('connection', (socket: Socket) => {
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = (...args: unknown[]) => {
+      const [chunk] = args;
+      if (seen.value === undefined && String(chunk).includes('"type":"welcome"'))
+        seen.value = isInUpgradeEvent;
+      return write(...args);
+    };
+  });
+  return seen;
+}
+
 describe('hello in the upgrade URL', () => {
+  it('writes the welcome within the upgrade event when nothing waits on I/O (anonymous, in-memory bus)', async () => {
+    const started = await start();
+    const inEvent = welcomeWrittenInUpgradeEvent(started);
+    const writes = countServerWrites(started);
+    const reply = (await firstRead(started.port, `/ws?${HELLO}`)).toString('latin1');
+    expect(reply).toContain('"type":"welcome"');
+    expect(inEvent.value).toBe(true);
+    expect(writes.count).toBe(1);
+  });
+
   it('welcomes a client that sends no frame, in the same write as the 101 response', async () => {
     const started = await start();
     const writes = countServerWrites(started);
@@ -191,6 +231,17 @@ describe('hello in the upgrade URL with authentication', () => {
     expect(await client.next((f) => f.type === 'welcome' || f.type === 'error')).toMatchObject({
       type: 'welcome',
     });
+  });
+
+  it('still sends the 101 and the welcome in one write when the authenticator answers with a promise', async () => {
+    const token = await mintToken({ sub: 'ada', rooms: '*', ttl: '10m', secret: SECRET });
+    const inEvent = welcomeWrittenInUpgradeEvent(started);
+    const writes = countServerWrites(started);
+    const reply = (await firstRead(started.port, `/ws?${HELLO}&access_token=${token}`)).toString('latin1');
+    expect(reply).toMatch(/^HTTP\/1\.1 101 /);
+    expect(reply).toContain('"type":"welcome"');
+    expect(inEvent.value).toBe(false);
+    expect(writes.count).toBe(1);
   });
 
   it('refuses a URL hello without a token, or with a bad one, before any session, as a frame hello', async () => {

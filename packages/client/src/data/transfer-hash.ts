@@ -3,11 +3,13 @@
  *
  * - `'chunks'`: the SHA-256 of the concatenated SHA-256 digests of every data channel message, each computed
  *   with WebCrypto. WebCrypto hashes natively (about 5× faster than JavaScript here), and a transfer between
- *   two pages on one machine is CPU-bound in DTLS and SCTP: every millisecond the hash takes per MiB is
- *   throughput lost (ADR 0011). Chromium computes the digest on the calling thread (its `DoDigest` trace
- *   events sit in the main thread's tasks, about 0.2 ms per 256 KiB), so the send loop keeps each task short
- *   (task-budget.ts, ADR 0018). Message boundaries are the same on
- *   both sides (SCTP keeps them), so both compute the same list.
+ *   two pages on one machine is CPU-bound: Chromium's per-packet path (the network service's socket thread,
+ *   the renderer's SCTP/DTLS thread and the IPC between them) takes 80–100 ms of CPU per MiB over both
+ *   browsers, and the hash shares those cores (ADR 0011). Chromium computes the digest on the calling thread
+ *   (its `DoDigest` trace events sit in the main thread's tasks, about 0.2 ms per 256 KiB, 0.7 ms per MiB on
+ *   each side), so the send loop keeps each task short (task-budget.ts, ADR 0018). A Worker would move that
+ *   time, not remove it, and add a copy per message: a transfer with no hash at all measured no faster
+ *   (issue 7). Message boundaries are the same on both sides (SCTP keeps them), so both compute the same list.
  * - `'file'`: the plain SHA-256 of the whole file, incrementally in JavaScript (@noble/hashes), for a peer
  *   that does not offer the chunk form (older SDKs) or a runtime without `crypto.subtle`.
  */

@@ -93,7 +93,8 @@ export interface TransferProgress {
 /**
  * Chunk size for a link: the SCTP maximum message size, at least 16 KiB when unknown (the size every
  * implementation accepts) and at most 256 KiB (larger messages block other channels on the association for
- * longer, and gain nothing in throughput).
+ * longer, and gain nothing in throughput). Between two Chromium pages `sctp.maxMessageSize` is exactly
+ * 256 KiB; 64 KiB messages, the bare loop's, measured the same throughput and CPU per MiB there (issue 7).
  */
 export function transferChunkBytes(maxMessageSize: number | undefined): number {
   const fallback = 16 * 1024;

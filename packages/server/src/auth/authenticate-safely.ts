@@ -12,6 +12,13 @@ export type SafeAuthResult =
   | AuthResult
   | { readonly ok: false; readonly code: Extract<ErrorCode, 'INTERNAL_ERROR'>; readonly message: string };
 
+/** The answer when the authenticator itself failed (one frozen object: it is never changed). */
+const UNAVAILABLE: SafeAuthResult = Object.freeze({
+  ok: false,
+  code: 'INTERNAL_ERROR',
+  message: 'authentication is unavailable right now; retry shortly',
+});
+
 /**
  * Authenticate, turning a rejection (or a throw) into an INTERNAL_ERROR refusal.
  *
@@ -26,10 +33,24 @@ export async function authenticateSafely(
     return await authenticator.authenticate(request);
   } catch (error) {
     onError(error);
-    return {
-      ok: false,
-      code: 'INTERNAL_ERROR',
-      message: 'authentication is unavailable right now; retry shortly',
-    };
+    return UNAVAILABLE;
+  }
+}
+
+/**
+ * `authenticateSafely` without a promise, when the authenticator can answer now (`authenticateNow`);
+ * `undefined` when it cannot, and the caller goes through `authenticateSafely`.
+ */
+export function authenticateNowSafely(
+  authenticator: Authenticator,
+  request: AuthRequest,
+  onError: (error: unknown) => void = () => undefined,
+): SafeAuthResult | undefined {
+  if (authenticator.authenticateNow === undefined) return undefined;
+  try {
+    return authenticator.authenticateNow(request);
+  } catch (error) {
+    onError(error);
+    return UNAVAILABLE;
   }
 }

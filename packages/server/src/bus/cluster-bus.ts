@@ -151,6 +151,34 @@ export interface InlineClusterOps {
   ackOutbox(sessionId: string, seq: number): void;
   /** `ClusterBus.updateSession` for `lastClientId`, completed before it returns. */
   persistClientId(sessionId: string, lastClientId: number): void;
+  /**
+   * This node holds `sessionId` as `sink` (the server's own object for it): until `release`, a frame
+   * appended to the session while it is attached to this node goes to `sink.deliverOne` instead of
+   * `ClusterBusListener.onDeliver`, so the server finds the session without a lookup by id. Returns the
+   * session's own ack and `lastClientId` operations, or `undefined` when the session is unknown.
+   */
+  hold(sessionId: string, sink: DeliverySink): InlineSessionOps | undefined;
+  /** This node no longer holds `sessionId` as `sink`. A `hold` of another sink since then is kept. */
+  release(sessionId: string, sink: DeliverySink): void;
+  /** `ClusterBus.createSession`, completed before it returns: a connect without a promise hop. */
+  createSession(record: SessionRecord): void;
+}
+
+/**
+ * `InlineClusterOps.ackOutbox` and `persistClientId` bound to one session: with 2,000 sessions, each lookup
+ * by id in the relay's hot path was a cache miss or two (BENCHMARKS.md, "Relay pass").
+ */
+export interface InlineSessionOps {
+  /** `ClusterBus.ackOutbox` of this session, completed before it returns. */
+  ackOutbox(seq: number): void;
+  /** `ClusterBus.updateSession` of this session's `lastClientId`, completed before it returns. */
+  persistClientId(lastClientId: number): void;
+}
+
+/** Where an in-process bus wakes a session that this node holds (see `InlineClusterOps.hold`). */
+export interface DeliverySink {
+  /** `ClusterBusListener.onDeliver` for this session and one frame. */
+  deliverOne(frame: SequencedServerMessage): void;
 }
 
 /** Callbacks from the bus into the server node that owns it. */

@@ -61,6 +61,9 @@ export class InMemoryClusterBus implements ClusterBus {
     deliver: (peerId, frame, _origin, precondition) => this.hub.deliver(peerId, frame, precondition),
     ackOutbox: (sessionId, seq) => this.hub.ackOutbox(sessionId, seq),
     persistClientId: (sessionId, lastClientId) => this.hub.persistClientId(sessionId, lastClientId),
+    hold: (sessionId, sink) => this.hub.hold(sessionId, this.nodeId, sink),
+    release: (sessionId, sink) => this.hub.release(sessionId, sink),
+    createSession: (record) => this.#createSession(record),
   };
 
   /** Always ready once started: there is nothing outside the process to lose. */
@@ -81,11 +84,17 @@ export class InMemoryClusterBus implements ClusterBus {
   }
 
   createSession(record: SessionRecord): Promise<void> {
-    this.hub.create(
-      { ...record, nodeId: this.nodeId, expiresAt: undefined },
-      this.hub.limitsOf(this.nodeId).maxOutbox,
-    );
+    this.#createSession(record);
     return Promise.resolve();
+  }
+
+  #createSession(record: SessionRecord): void {
+    // A record already attached here and live (the handshake's) is stored as it is: no copy per connect.
+    const own =
+      record.nodeId === this.nodeId && record.expiresAt === undefined
+        ? record
+        : { ...record, nodeId: this.nodeId, expiresAt: undefined };
+    this.hub.create(own, this.hub.limitsOf(this.nodeId).maxOutbox);
   }
 
   getSession(sessionId: string): Promise<SessionRecord | undefined> {

@@ -13,6 +13,8 @@ import type {
   ClusterBusListener,
   DeliverPrecondition,
   DeliverResult,
+  DeliverySink,
+  InlineSessionOps,
   RoomMember,
   SessionRecord,
 } from './cluster-bus.js';
@@ -33,8 +35,19 @@ export interface InMemoryClusterHubOptions {
   readonly now?: () => number;
 }
 
-/** @internal A session as the hub stores it. */
-export interface StoredSession {
+interface NodeEntry {
+  readonly nodeId: string;
+  readonly listener: ClusterBusListener;
+  readonly limits: ClusterBusLimits;
+  /** False once the node crashed or was removed (a stale `StoredSession.holder` then counts for nothing). */
+  isAlive: boolean;
+}
+
+/**
+ * @internal A session as the hub stores it. It is also the session's own `InlineSessionOps`, handed to the
+ * node that holds it, so its acks and `lastClientId` writes need no lookup by id.
+ */
+export class StoredSession implements InlineSessionOps {
   /** Read it through `InMemoryClusterHub.recordOf`, which folds in `lastClientId`. */
   record: SessionRecord;
   /**
@@ -45,13 +58,24 @@ export interface StoredSession {
   lastClientId: number;
   readonly outbox: Outbox;
   /** Claimed by an expiry sweep: gone for everyone but the sweeper, which deletes it. */
-  isClaimed: boolean;
-}
+  isClaimed = false;
+  /** The node that holds the session (`InlineClusterOps.hold`), and its object for it. */
+  holder: NodeEntry | undefined = undefined;
+  sink: DeliverySink | undefined = undefined;
 
-interface NodeEntry {
-  readonly listener: ClusterBusListener;
-  readonly limits: ClusterBusLimits;
-  isAlive: boolean;
+  constructor(record: SessionRecord, maxOutbox: number) {
+    this.record = record;
+    this.lastClientId = record.lastClientId;
+    this.outbox = new Outbox(maxOutbox);
+  }
+
+  ackOutbox(seq: number): void {
+    this.outbox.ack(seq);
+  }
+
+  persistClientId(lastClientId: number): void {
+    this.lastClientId = lastClientId;
+  }
 }
 
 /** Shared state of in-process nodes. A bus made without one gets its own hub (a single-node cluster). */
@@ -103,7 +127,7 @@ export class InMemoryClusterHub {
   /** @internal */
   addNode(nodeId: string, listener: ClusterBusListener, limits: ClusterBusLimits): void {
     if (this.#nodes.has(nodeId)) throw new Error(`node ${nodeId} is already started on this hub`);
-    this.#nodes.set(nodeId, { listener, limits, isAlive: true });
+    this.#nodes.set(nodeId, { nodeId, listener, limits, isAlive: true });
   }
 
   /** @internal A clean stop: this node's sessions are detached with their grace window, quietly. */
@@ -111,6 +135,7 @@ export class InMemoryClusterHub {
     const node = this.#nodes.get(nodeId);
     if (node === undefined) return;
     this.#nodes.delete(nodeId);
+    node.isAlive = false;
     const expiresAt = this.now() + node.limits.graceMs;
     for (const [sessionId, stored] of this.#sessions) {
       if (stored.record.nodeId === nodeId) this.detach(sessionId, expiresAt);
@@ -130,12 +155,7 @@ export class InMemoryClusterHub {
 
   /** @internal */
   create(record: SessionRecord, maxOutbox: number): void {
-    const stored: StoredSession = {
-      record,
-      lastClientId: record.lastClientId,
-      outbox: new Outbox(maxOutbox),
-      isClaimed: false,
-    };
+    const stored = new StoredSession(record, maxOutbox);
     this.#sessions.set(record.sessionId, stored);
     this.#sessionByPeer.set(record.peerId, stored);
   }
@@ -189,6 +209,24 @@ export class InMemoryClusterHub {
     if (stored !== undefined) stored.lastClientId = lastClientId;
   }
 
+  /** @internal `InlineClusterOps.hold` for node `nodeId`. */
+  hold(sessionId: string, nodeId: string, sink: DeliverySink): StoredSession | undefined {
+    const stored = this.#sessions.get(sessionId);
+    const node = this.#nodes.get(nodeId);
+    if (stored === undefined || node === undefined) return undefined;
+    stored.holder = node;
+    stored.sink = sink;
+    return stored;
+  }
+
+  /** @internal `InlineClusterOps.release`. */
+  release(sessionId: string, sink: DeliverySink): void {
+    const stored = this.#sessions.get(sessionId);
+    if (stored?.sink !== sink) return;
+    stored.holder = undefined;
+    stored.sink = undefined;
+  }
+
   /** @internal */
   delete(sessionId: string): void {
     const stored = this.#sessions.get(sessionId);
@@ -225,14 +263,11 @@ export class InMemoryClusterHub {
   ): DeliverResult {
     const stored = this.#sessionByPeer.get(peerId);
     if (stored === undefined || !this.#isLive(stored)) return PEER_NOT_FOUND;
-    const sessionId = stored.record.sessionId;
     const rooms = precondition?.requireSharedRoomWith;
     if (rooms !== undefined && !this.#isMemberOfAny(peerId, rooms)) return SIGNAL_FORBIDDEN;
     const stamped = stored.outbox.append(frame);
     if (stamped === undefined) return OUTBOX_FULL;
-    const nodeId = stored.record.nodeId;
-    const node = nodeId === undefined ? undefined : this.#nodes.get(nodeId);
-    if (node?.isAlive === true) node.listener.onDeliver(sessionId, [stamped]);
+    this.#wake(stored, stamped);
     return { ok: true, seq: stamped.seq };
   }
 
@@ -249,6 +284,22 @@ export class InMemoryClusterHub {
   /** @internal */
   get rooms(): RoomRegistry {
     return this.#rooms;
+  }
+
+  /**
+   * Wake the node the session is attached to: straight into its object for the session when that node holds
+   * it (`hold`), else through the node's listener, which finds the session by id.
+   */
+  #wake(stored: StoredSession, stamped: SequencedServerMessage): void {
+    const nodeId = stored.record.nodeId;
+    if (nodeId === undefined) return;
+    const holder = stored.holder;
+    if (holder !== undefined && holder.isAlive && holder.nodeId === nodeId) {
+      stored.sink?.deliverOne(stamped);
+      return;
+    }
+    const node = this.#nodes.get(nodeId);
+    if (node?.isAlive === true) node.listener.onDeliver(stored.record.sessionId, [stamped]);
   }
 
   /** Neither claimed by an expiry sweep nor detached past its grace window. */

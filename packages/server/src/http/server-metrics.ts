@@ -35,8 +35,14 @@ export interface MetricsSource {
 export class ServerMetrics {
   /** The registry `/metrics` renders. */
   readonly registry = new Registry();
-  /** Signals appended to a target's outbox. */
-  readonly signalsRelayed: Counter;
+  /**
+   * Count one signal appended to a target's outbox (`switchboard_signals_relayed_total`). A plain number,
+   * published when scraped: prom-client's `inc()` allocates a labels object and a result per call, once
+   * per relayed signal.
+   */
+  readonly countSignalRelayed = (): void => {
+    this.#signalsRelayed += 1;
+  };
   /** Error frames sent, by code. */
   readonly errors: Counter<'code'>;
   /** Limit hits, by limit. */
@@ -45,14 +51,20 @@ export class ServerMetrics {
   readonly typeRateLimited: Counter<'type'>;
   /** Sessions ended because their token expired without a refresh. */
   readonly tokenExpiries: Counter;
+  #signalsRelayed = 0;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
-    this.signalsRelayed = new Counter({
+    const signalsRelayed = (): number => this.#signalsRelayed;
+    new Counter({
       name: 'switchboard_signals_relayed_total',
       help: 'Signals accepted into a target outbox',
       registers,
+      collect() {
+        this.reset();
+        this.inc(signalsRelayed());
+      },
     });
     this.errors = new Counter({
       name: 'switchboard_errors_total',

@@ -45,6 +45,20 @@ describe('AckWheel', () => {
     expect(flushed).toEqual(['x', 'y']);
   });
 
+  it('tells the flush whether it is due by the clock or forced by flushAll', () => {
+    const calls: [string, boolean][] = [];
+    const told = new AckWheel<string>(100, (item, isForced) => calls.push([item, isForced]));
+    told.add('due');
+    vi.advanceTimersByTime(125);
+    told.add('drained');
+    told.flushAll();
+    expect(calls).toEqual([
+      ['due', false],
+      ['drained', true],
+    ]);
+    told.stop();
+  });
+
   it('turns by the clock when a tick comes late, so a lagging event loop does not stretch the delay', () => {
     // Regression: the wheel counted timer callbacks, so each late tick added the loop's lag to the delay,
     // five times over; under load a client's request timed out before its standalone ack came.

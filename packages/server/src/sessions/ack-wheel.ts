@@ -15,7 +15,7 @@
 const TICKS_PER_DELAY = 4;
 
 export class AckWheel<T> {
-  readonly #flush: (item: T) => void;
+  readonly #flush: (item: T, isForced: boolean) => void;
   readonly #tickMs: number;
   /** Ring of slots; `#slots[#cursor]` is flushed on the next tick. */
   readonly #slots: Set<T>[];
@@ -36,9 +36,9 @@ export class AckWheel<T> {
 
   /**
    * @param delayMs the least an ack waits for a frame to ride on
-   * @param flush sends an item's standalone ack, if one is still owed
+   * @param flush sends an item's standalone ack, if one is still owed; `isForced` when `flushAll` calls it
    */
-  constructor(delayMs: number, flush: (item: T) => void) {
+  constructor(delayMs: number, flush: (item: T, isForced: boolean) => void) {
     this.#flush = flush;
     this.#tickMs = Math.max(1, Math.ceil(delayMs / TICKS_PER_DELAY));
     // The slot `delay / tick` ahead of the cursor is flushed after that many ticks and at most one more.
@@ -71,7 +71,7 @@ export class AckWheel<T> {
     const items = this.#slots.flatMap((slot) => [...slot]);
     for (const slot of this.#slots) slot.clear();
     this.#size = 0;
-    for (const item of items) this.#flush(item);
+    for (const item of items) this.#flush(item, true);
   }
 
   /** Flush the slot under the cursor and move on by one. */
@@ -81,7 +81,7 @@ export class AckWheel<T> {
     this.#slots[this.#cursor] = new Set();
     this.#cursor = (this.#cursor + 1) % this.#slots.length;
     this.#size -= due.size;
-    for (const item of due) this.#flush(item);
+    for (const item of due) this.#flush(item, false);
   }
 
   /** Stop the timer; registered items are dropped. */

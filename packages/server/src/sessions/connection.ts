@@ -36,6 +36,11 @@ export interface ConnectionHost {
   /** Limits per message type (join, token, ping...), checked once a message is decoded. */
   readonly messageRateLimits: MessageRateLimitPolicy;
   hello(connection: Connection, message: HelloMessage): Promise<void>;
+  /**
+   * Answer `hello` to the end without a promise, if it can be (nothing in it waits on I/O). Returns false,
+   * having done nothing, when it cannot; then `hello` is called. Optional: a host without it uses `hello`.
+   */
+  helloNow?(connection: Connection, message: HelloMessage): boolean;
   resume(connection: Connection, message: ResumeMessage): Promise<void>;
   /** Run a client request (a signal's `data` is a `RawJson`: the relay forwards the client's text). */
   request(session: LocalSession, message: ClientRequest): void;
@@ -232,6 +237,7 @@ export class Connection implements PeerSocketHandler {
 
   #establish(message: HelloMessage | ResumeMessage): void {
     this.#state = 'establishing';
+    if (message.type === 'hello' && this.#helloNow(message)) return;
     const step =
       message.type === 'hello' ? this.#host.hello(this, message) : this.#host.resume(this, message);
     // Methods, not `const` arrows: under tsx (how the bench and `npm start` without a build run the server)
@@ -245,6 +251,18 @@ export class Connection implements PeerSocketHandler {
         this.#settled();
       },
     );
+  }
+
+  /** `ConnectionHost.helloNow`, with a throw handled as `#establish` handles a rejection. */
+  #helloNow(message: HelloMessage): boolean {
+    try {
+      if (this.#host.helloNow?.(this, message) !== true) return false;
+    } catch (error) {
+      this.#host.onEstablishError(this, error);
+      this.fail('INTERNAL_ERROR', 'the session could not be established; retry', 1011);
+    }
+    this.#settled();
+    return true;
   }
 
   /** Establishing ended, welcomed or not. */

@@ -28,6 +28,11 @@ import { LocalSession, type SessionHost } from './local-session.js';
 import type { SessionManagerDeps } from './session-manager.js';
 import { hashResumeSecret, resumeSecretMatches, SessionSecrets } from './session-secrets.js';
 
+/** `#admitNow`: the connection was failed (its error sent); nothing more to do. */
+const REFUSED = Symbol('refused');
+/** `#admitNow`: the credentials must be verified again, by the authenticator (a promise). */
+const AUTHENTICATE = Symbol('authenticate');
+
 /** What the handshake needs from the node's session manager. */
 export interface HandshakeHost extends SessionHost {
   /** Whether a drain has begun (new sessions are refused). */
@@ -73,6 +78,25 @@ export class SessionHandshake {
   async hello(connection: Connection, message: HelloMessage): Promise<void> {
     const principal = await this.#admit(connection, message.v, message.token);
     if (principal !== undefined) await this.#startFresh(connection, principal);
+  }
+
+  /**
+   * Answer `hello` now, without a promise, if nothing in it waits on I/O: the upgrade's credentials still
+   * hold and the bus stores sessions in this process. Returns false, having done nothing, when it cannot;
+   * then `hello` answers it. On the default node (anonymous, in-memory bus) a connect is this path only,
+   * run inside the upgrade event: no promise, no microtask (BENCHMARKS.md, "Connect pass 3").
+   */
+  helloNow(connection: Connection, message: HelloMessage): boolean {
+    const inline = this.#deps.bus.inline;
+    if (inline === undefined) return false;
+    const principal = this.#admitNow(connection, message.v, message.token);
+    if (principal === AUTHENTICATE) return false;
+    if (principal === REFUSED) return true;
+    const { session, secret, record } = this.#newSession(principal);
+    inline.createSession(record);
+    this.#sessions.set(session.sessionId, session);
+    this.#welcome(connection, session, secret, false, 0);
+    return true;
   }
 
   /** Answer `resume`: take the session over and replay, or start fresh when it is gone. */
@@ -166,27 +190,9 @@ export class SessionHandshake {
 
   /** Version, drain and authentication checks common to hello and resume. */
   async #admit(connection: Connection, v: number, token: string | undefined): Promise<Principal | undefined> {
-    if (v !== PROTOCOL_VERSION) {
-      connection.fail(
-        'UNSUPPORTED_VERSION',
-        `protocol version ${v} is not supported; use ${PROTOCOL_VERSION}`,
-        CLOSE_CODES.PROTOCOL_ERROR,
-      );
-      return undefined;
-    }
-    if (this.#host.isDraining) {
-      connection.fail(
-        'SERVER_DRAINING',
-        'the server is draining; connect to another node',
-        CLOSE_CODES.GOING_AWAY,
-      );
-      return undefined;
-    }
-    // The upgrade already verified these credentials (ADR 0007); only a different token in `hello`, or one
-    // that has expired since, needs the authenticator again.
-    const admitted = connection.admitted;
-    const isSameToken = token === undefined || token === connection.auth.token;
-    if (isSameToken && (admitted.expiresAt === undefined || admitted.expiresAt > Date.now())) return admitted;
+    const now = this.#admitNow(connection, v, token);
+    if (now === REFUSED) return undefined;
+    if (now !== AUTHENTICATE) return now;
     const result = await authenticateSafely(
       this.#deps.authenticator,
       { ...connection.auth, token: token ?? connection.auth.token },
@@ -197,29 +203,69 @@ export class SessionHandshake {
     return undefined;
   }
 
+  /**
+   * The checks of `#admit` that need no I/O: the principal when the upgrade's credentials still hold,
+   * REFUSED when the connection was failed (version, drain), AUTHENTICATE when the authenticator must run.
+   */
+  #admitNow(
+    connection: Connection,
+    v: number,
+    token: string | undefined,
+  ): Principal | typeof REFUSED | typeof AUTHENTICATE {
+    if (v !== PROTOCOL_VERSION) {
+      connection.fail(
+        'UNSUPPORTED_VERSION',
+        `protocol version ${v} is not supported; use ${PROTOCOL_VERSION}`,
+        CLOSE_CODES.PROTOCOL_ERROR,
+      );
+      return REFUSED;
+    }
+    if (this.#host.isDraining) {
+      connection.fail(
+        'SERVER_DRAINING',
+        'the server is draining; connect to another node',
+        CLOSE_CODES.GOING_AWAY,
+      );
+      return REFUSED;
+    }
+    // The upgrade already verified these credentials (ADR 0007); only a different token in `hello`, or one
+    // that has expired since, needs the authenticator again.
+    const admitted = connection.admitted;
+    const isSameToken = token === undefined || token === connection.auth.token;
+    if (isSameToken && (admitted.expiresAt === undefined || admitted.expiresAt > Date.now())) return admitted;
+    return AUTHENTICATE;
+  }
+
   async #startFresh(connection: Connection, principal: Principal): Promise<void> {
-    const secret = this.#secrets.newResumeSecret();
-    const session = new LocalSession(this.#host, {
-      sessionId: this.#secrets.newSessionId(),
-      peerId: this.#secrets.newPeerId(),
+    const { session, secret, record } = this.#newSession(principal);
+    await this.#deps.bus.createSession(record);
+    this.#sessions.set(session.sessionId, session);
+    this.#welcome(connection, session, secret, false, 0);
+  }
+
+  /** A fresh session for `principal`: the local session, its resume secret, and its record for the bus. */
+  #newSession(principal: Principal): { session: LocalSession; secret: string; record: SessionRecord } {
+    const secrets = this.#secrets;
+    const secret = secrets.newResumeSecret();
+    const record: SessionRecord = {
+      sessionId: secrets.newSessionId(),
+      peerId: secrets.newPeerId(),
       resumeSecretHash: hashResumeSecret(secret),
+      identity: principal.identity,
+      rooms: NO_ROOMS,
+      lastClientId: 0,
+      nodeId: this.#deps.bus.nodeId,
+      expiresAt: undefined,
+    };
+    const session = new LocalSession(this.#host, {
+      sessionId: record.sessionId,
+      peerId: record.peerId,
+      resumeSecretHash: record.resumeSecretHash,
       principal,
       rooms: NO_ROOMS,
       lastClientId: 0,
     });
-    const bus = this.#deps.bus;
-    await bus.createSession({
-      sessionId: session.sessionId,
-      peerId: session.peerId,
-      resumeSecretHash: session.resumeSecretHash,
-      identity: principal.identity,
-      rooms: NO_ROOMS,
-      lastClientId: 0,
-      nodeId: bus.nodeId,
-      expiresAt: undefined,
-    });
-    this.#sessions.set(session.sessionId, session);
-    this.#welcome(connection, session, secret, false, 0);
+    return { session, secret, record };
   }
 
   #welcome(

@@ -34,6 +34,7 @@ import { drainSessions } from './drain-sessions.js';
 import { ExpirySweep } from './expiry-sweep.js';
 import { limitOfCode } from './limit-of-code.js';
 import type { LocalSession } from './local-session.js';
+import { LocalSessionMap } from './local-session-map.js';
 import { RequestExecutor } from './request-executor.js';
 import { SessionEndings } from './session-endings.js';
 import { SessionHandshake, type HandshakeHost } from './session-handshake.js';
@@ -69,7 +70,7 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   readonly handshakeTimeoutMs: number;
   readonly messageRateLimits: MessageRateLimitPolicy;
   readonly #deps: SessionManagerDeps;
-  readonly #sessions = new Map<string, LocalSession>();
+  readonly #sessions: LocalSessionMap;
   readonly #connections = new Set<Connection>();
   readonly #handshake: SessionHandshake;
   readonly #requests: RequestExecutor;
@@ -81,7 +82,8 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
     const o = deps.options;
     this.#deps = deps;
     this.bus = deps.bus;
-    this.acks = new AckWheel(o.ackDelayMs, (session) => session.flushAck());
+    this.#sessions = new LocalSessionMap(deps.bus.inline);
+    this.acks = new AckWheel(o.ackDelayMs, (session, isForced) => session.flushAck(isForced));
     this.promptAcks = new AckWheel(Math.min(o.ackDelayMs, PROMPT_ACK_DELAY_MS), (session) =>
       session.flushPromptAck(),
     );
@@ -131,6 +133,8 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
   // ---- ClusterBusListener ---------------------------------------------------------------------------------
 
   onDeliver(sessionId: string, frames: readonly SequencedServerMessage[]): void {
+    // A bus without `inline` operations (Redis) wakes every session here; the in-memory one only those this
+    // node does not hold (yet): it pushes into a held `LocalSession` directly (local-session-map.ts).
     this.#sessions.get(sessionId)?.push(frames);
   }
 
@@ -168,6 +172,12 @@ export class SessionManager implements ClusterBusListener, ConnectionHost, Hands
 
   hello(connection: Connection, message: HelloMessage): Promise<void> {
     return this.#handshake.hello(connection, message).then(() => this.#endings.watchToken(connection));
+  }
+
+  helloNow(connection: Connection, message: HelloMessage): boolean {
+    if (!this.#handshake.helloNow(connection, message)) return false;
+    this.#endings.watchToken(connection);
+    return true;
   }
 
   resume(connection: Connection, message: ResumeMessage): Promise<void> {

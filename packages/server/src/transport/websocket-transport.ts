@@ -49,6 +49,11 @@ export interface WebSocketTransportHost {
   /** Verify the credentials of an upgrade (never rejects: a faulty authenticator gives INTERNAL_ERROR). */
   authenticate(auth: AuthRequest): Promise<SafeAuthResult>;
   /**
+   * The same answer without a promise, when the authenticator can give it now (the anonymous one);
+   * `undefined` to go through `authenticate`. Never throws.
+   */
+  authenticateNow?(auth: AuthRequest): SafeAuthResult | undefined;
+  /**
    * A socket is open: return who handles its frames. `principal` is what the upgrade's credentials were
    * admitted as, so `hello` need not verify them again; `urlHello` is the hello of the upgrade's URL, if any.
    */
@@ -329,31 +334,51 @@ export class WebSocketTransport {
       origin: request.headers.origin,
     };
     const helloVersion = query.helloVersion;
+    // An authenticator that can answer at once (the anonymous one) is not given a promise: the upgrade,
+    // and on an in-process bus the whole handshake, then complete in this event, with no microtask hop.
+    const now = this.#host.authenticateNow?.(auth);
+    if (now !== undefined) {
+      this.#admitUpgrade(request, socket, head, auth, helloVersion, now);
+      return;
+    }
     // The slot is held while the authenticator runs, so the per-IP cap also bounds pending verifications.
     void this.#host.authenticate(auth).then((result) => {
-      if (this.#isClosed || !socket.readable || !socket.writable || this.#host.isDraining) {
-        // Gone (or draining) meanwhile: destroying it releases the slot (its close event).
-        socket.destroy();
-        return;
-      }
-      if (!result.ok) {
-        const { code, message } = result;
-        this.#refuseUpgrade(request, socket, head, { code, message, closeCode: authCloseCode(code) });
-        return;
-      }
-      const refusal = urlHelloRefusal(helloVersion);
-      if (refusal !== undefined) {
-        this.#refuseUpgrade(request, socket, head, refusal);
-        return;
-      }
-      const hello = urlHello(helloVersion);
-      // Corked until the tick ends: the 101 that handleUpgrade writes waits for the welcome (adoptCork).
-      // We run in a promise callback here, so the session's promise chain (the in-memory bus resolves at
-      // once) runs to the welcome before the uncork's nextTick does.
-      if (hello !== undefined) socket.cork();
-      this.#wss.handleUpgrade(request, socket, head, (ws) => {
-        this.#open(ws, socket, auth, result.principal, hello);
-      });
+      this.#admitUpgrade(request, socket, head, auth, helloVersion, result);
+    });
+  }
+
+  /** The authenticator answered: refuse the upgrade, or complete it and open the connection. */
+  #admitUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    auth: AuthRequest,
+    helloVersion: string | undefined,
+    result: SafeAuthResult,
+  ): void {
+    if (this.#isClosed || !socket.readable || !socket.writable || this.#host.isDraining) {
+      // Gone (or draining) meanwhile: destroying it releases the slot (its close event).
+      socket.destroy();
+      return;
+    }
+    if (!result.ok) {
+      const { code, message } = result;
+      this.#refuseUpgrade(request, socket, head, { code, message, closeCode: authCloseCode(code) });
+      return;
+    }
+    const refusal = urlHelloRefusal(helloVersion);
+    if (refusal !== undefined) {
+      this.#refuseUpgrade(request, socket, head, refusal);
+      return;
+    }
+    const hello = urlHello(helloVersion);
+    // Corked until the tick ends: the 101 that handleUpgrade writes waits for the welcome (adoptCork).
+    // A handshake that needs no I/O (in-process bus) writes the welcome before `handleUpgrade` returns.
+    // One that waits (Redis) sends the 101 at the uncork and its welcome in a later write, as it must.
+    if (hello !== undefined) socket.cork();
+    const principal = result.principal;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      this.#open(ws, socket, auth, principal, hello);
     });
   }
 
