@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WelcomeMessage } from '@switchboard/protocol';
 import type { SignalParty } from '@switchboard/server';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
 import { faultyClusterBus } from './helpers/faulty-cluster-bus.js';
 import { acked } from './helpers/acked.js';
-
-async function inRoom(
-  url: string,
-  room: string,
-  nickname: string,
-): Promise<{ client: RawClient; welcome: WelcomeMessage }> {
-  const peer = await RawClient.hello(url);
-  peer.client.send({ type: 'join', id: peer.client.id(), room, metadata: { nickname } });
-  await peer.client.next((f) => f.type === 'roster');
-  return peer;
-}
+import { inRoom } from './helpers/in-room.js';
 
 describe('relay', () => {
   let started: StartedServer;

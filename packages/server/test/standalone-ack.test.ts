@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WelcomeMessage } from '@switchboard/protocol';
-import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
+import { startServer, type StartedServer } from '@switchboard/testing';
+import { inRoom } from './helpers/in-room.js';
 
 const ACK_DELAY_MS = 20;
-
-async function inRoom(
-  url: string,
-  room: string,
-  nickname: string,
-): Promise<{ client: RawClient; welcome: WelcomeMessage }> {
-  const peer = await RawClient.hello(url);
-  peer.client.send({ type: 'join', id: peer.client.id(), room, metadata: { nickname } });
-  await peer.client.next((f) => f.type === 'roster');
-  return peer;
-}
 
 describe('standalone acks', () => {
   let started: StartedServer;
