@@ -130,6 +130,7 @@ export function createServer(options: Partial<ServerOptions> = {}): SwitchboardS
       maxFrameBytes: resolved.maxFrameBytes,
       maxConnectionsPerIp: resolved.maxConnectionsPerIp,
       pingIntervalMs: resolved.pingIntervalMs,
+      pongTimeoutMs: resolved.pongTimeoutMs,
       trustProxy: resolved.trustProxy,
       allowedOrigins: resolved.allowedOrigins,
     },

@@ -9,6 +9,7 @@ import {
   type ServerOptions,
   type SwitchboardServer,
 } from '@switchboard/server';
+import { deadClientBoundMs } from '../src/transport/ping-wheel.js';
 import { RawClient } from './security-client.js';
 import { RawTcpWebSocket } from './security-raw-socket.js';
 import { acked } from './helpers/acked.js';
@@ -69,9 +70,10 @@ describe('half-open sockets', () => {
   });
 
   it('notices a dead client within 15 s with the default settings', () => {
-    // The heartbeat terminates a socket that has not answered the previous ping when the next one is
-    // due, so detection takes at most two intervals.
-    expect(DEFAULT_SERVER_OPTIONS.pingIntervalMs * 2).toBeLessThanOrEqual(15_000);
+    // The heartbeat pings once per interval and terminates a socket that leaves a ping unanswered for the
+    // pong timeout (in whole tenths of the interval), so detection takes at most their sum.
+    const { pingIntervalMs, pongTimeoutMs } = DEFAULT_SERVER_OPTIONS;
+    expect(deadClientBoundMs(pingIntervalMs, pongTimeoutMs)).toBeLessThanOrEqual(15_000);
   });
 });
 

@@ -26,7 +26,13 @@ export const SERVE_OPTIONS: readonly CliOption[] = [
     flag: 'ping-interval-ms',
     kind: 'integer',
     key: 'pingIntervalMs',
-    description: 'WebSocket ping interval; no pong for 2 intervals drops the socket',
+    description: 'how often each socket is pinged (WebSocket ping)',
+  },
+  {
+    flag: 'pong-timeout-ms',
+    kind: 'integer',
+    key: 'pongTimeoutMs',
+    description: 'how long a ping may go unanswered before the socket is dropped',
   },
   { flag: 'max-frame-bytes', kind: 'integer', key: 'maxFrameBytes', description: 'largest accepted frame' },
   {

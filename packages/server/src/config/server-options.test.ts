@@ -33,8 +33,22 @@ describe('resolveServerOptions', () => {
     );
   });
 
-  it('keeps pings frequent enough to notice a dead client within 15 s', () => {
-    expect(messageOf(() => resolveServerOptions({ pingIntervalMs: 10_000 }))).toContain('from 100 to 7500');
+  it('keeps the heartbeat within the 15 s promise, and the pong timeout within the interval', () => {
+    expect(resolveServerOptions({}).pongTimeoutMs).toBe(4_000);
+    expect(resolveServerOptions({}).pingIntervalMs + resolveServerOptions({}).pongTimeoutMs).toBeLessThanOrEqual(
+      15_000,
+    );
+    // An interval set alone brings its own pong timeout (40 %), so a test's short heartbeat stays consistent.
+    expect(resolveServerOptions({ pingIntervalMs: 200 }).pongTimeoutMs).toBe(80);
+    expect(messageOf(() => resolveServerOptions({ pingIntervalMs: 12_000 }))).toBe(
+      '`pingIntervalMs` (12000) plus `pongTimeoutMs` (4800) must be at most 15000: a dead client is noticed within their sum, and the promise is 15 s.',
+    );
+    expect(messageOf(() => resolveServerOptions({ pingIntervalMs: 16_000 }))).toContain('from 100 to 15000');
+    expect(messageOf(() => resolveServerOptions({ pongTimeoutMs: 10_000 }))).toBe(
+      '`pongTimeoutMs` must be from a tenth of `pingIntervalMs` (10000) to below it, got 10000.',
+    );
+    expect(messageOf(() => resolveServerOptions({ pongTimeoutMs: 999 }))).toContain('from a tenth of');
+    expect(resolveServerOptions({ pingIntervalMs: 8_000, pongTimeoutMs: 7_000 }).pongTimeoutMs).toBe(7_000);
   });
 
   it('rejects unknown options, bad policies and log levels', () => {

@@ -32,8 +32,16 @@ export interface ServerOptions {
   host: string;
   /** How long a session outlives its socket before its peer leaves with reason `timeout`, in ms. @default 60000 */
   graceMs: number;
-  /** Interval of WebSocket pings; a socket with no pong for two intervals is dropped. @default 5000 */
+  /**
+   * How often each socket gets a WebSocket ping, in ms. A dead client is noticed within `pingIntervalMs +
+   * pongTimeoutMs`, which may not pass 15 s. @default 10000
+   */
   pingIntervalMs: number;
+  /**
+   * How long a ping may go unanswered (no pong and no frame) before the socket is dropped, in ms; from a tenth
+   * of `pingIntervalMs` to below it, in whole tenths (rounded down). @default 40 % of `pingIntervalMs` (4000)
+   */
+  pongTimeoutMs: number;
   /** Largest accepted frame, in bytes (UTF-8). Larger frames get `FRAME_TOO_LARGE`. @default 65536 */
   maxFrameBytes: number;
   /** Sustained frames per second allowed per connection (token bucket refill rate). @default 50 */
@@ -112,7 +120,8 @@ export const DEFAULT_SERVER_OPTIONS: ResolvedServerOptions = Object.freeze({
   port: 8080,
   host: '0.0.0.0',
   graceMs: 60_000,
-  pingIntervalMs: 5_000,
+  pingIntervalMs: 10_000,
+  pongTimeoutMs: 4_000,
   maxFrameBytes: 65_536,
   messagesPerSecond: 50,
   messageBurst: 100,
@@ -147,7 +156,8 @@ type NumericKey = {
 const NUMERIC_RULES: Readonly<Record<NumericKey, { min: number; max: number; integer: boolean }>> = {
   port: { min: 0, max: 65_535, integer: true },
   graceMs: { min: 0, max: 86_400_000, integer: true },
-  pingIntervalMs: { min: 100, max: 7_500, integer: true },
+  pingIntervalMs: { min: 100, max: 15_000, integer: true },
+  pongTimeoutMs: { min: 10, max: 15_000, integer: true },
   maxFrameBytes: { min: 1_024, max: 16_777_216, integer: true },
   messagesPerSecond: { min: 0.1, max: 1_000_000, integer: false },
   messageBurst: { min: 1, max: 1_000_000, integer: true },
@@ -178,6 +188,10 @@ export function resolveServerOptions(
     if (!Object.hasOwn(DEFAULT_SERVER_OPTIONS, key)) throw invalid(`${nameOf(key)} is not a server option.`);
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
+  // The pong timeout follows an interval set without it, so that a shorter heartbeat stays consistent.
+  if (options.pongTimeoutMs === undefined && options.pingIntervalMs !== undefined) {
+    resolved.pongTimeoutMs = Math.round(resolved.pingIntervalMs * PONG_TIMEOUT_SHARE);
+  }
   for (const [key, rule] of Object.entries(NUMERIC_RULES) as [
     NumericKey,
     (typeof NUMERIC_RULES)[NumericKey],
@@ -193,6 +207,7 @@ export function resolveServerOptions(
       throw invalid(`${nameOf(key)} must be ${kind} from ${rule.min} to ${rule.max}, got ${value}.`);
     }
   }
+  checkHeartbeat(resolved, nameOf);
   if (typeof resolved.host !== 'string' || resolved.host === '') {
     throw invalid(
       `${nameOf('host')} must be a non-empty host name or IP address, got ${describe(resolved.host)}.`,
@@ -241,6 +256,26 @@ export function resolveServerOptions(
     throw invalid(`${nameOf('stun')} port must be an integer from 0 to 65535, got ${describe(stunPort)}.`);
   }
   return Object.freeze(resolved);
+}
+
+/** The pong timeout's default share of the ping interval: 4 s of the default 10 s. */
+const PONG_TIMEOUT_SHARE = 0.4;
+/** "A dead client is noticed in 15 s or less" (ARCHITECTURE.md): the heartbeat's bound. */
+const DEAD_CLIENT_BOUND_MS = 15_000;
+
+/** The pong timeout is counted in tenths of the interval (ping-wheel.ts), and the two keep the 15 s promise. */
+function checkHeartbeat(resolved: ServerOptions, nameOf: (key: keyof ServerOptions) => string): void {
+  const { pingIntervalMs, pongTimeoutMs } = resolved;
+  if (pongTimeoutMs * 10 < pingIntervalMs || pongTimeoutMs >= pingIntervalMs) {
+    throw invalid(
+      `${nameOf('pongTimeoutMs')} must be from a tenth of ${nameOf('pingIntervalMs')} (${pingIntervalMs}) to below it, got ${pongTimeoutMs}.`,
+    );
+  }
+  if (pingIntervalMs + pongTimeoutMs > DEAD_CLIENT_BOUND_MS) {
+    throw invalid(
+      `${nameOf('pingIntervalMs')} (${pingIntervalMs}) plus ${nameOf('pongTimeoutMs')} (${pongTimeoutMs}) must be at most ${DEAD_CLIENT_BOUND_MS}: a dead client is noticed within their sum, and the promise is 15 s.`,
+    );
+  }
 }
 
 /** The defaults with the caller's types laid over them, each checked. */

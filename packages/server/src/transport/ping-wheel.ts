@@ -1,6 +1,6 @@
 /**
  * The heartbeat of a node's sockets: one timer for all of them, with each socket pinged once per interval
- * on a phase of its own, counted from when it opened.
+ * on a phase of its own, counted from when it opened, and dropped when it leaves a ping unanswered.
  *
  * A single interval that pings every socket at once (the `ws` README's heartbeat) pings all of a node's
  * sockets in one turn of the event loop, a stall that grows with their number, and gives each socket its
@@ -9,11 +9,14 @@
  * ping per interval of each socket's life does not need.
  * Here the interval is cut into `SLOTS` ticks; a socket joins the slot that was just pinged, so its first
  * ping comes between `(SLOTS - 1) / SLOTS` and one interval after it opened, and the next one interval
- * later. Each tick pings one slot: an eighth of the sockets.
+ * later. Each tick pings one slot: a tenth of the sockets.
  *
- * The liveness rule is the same as before: a socket that has not answered the previous ping (or sent any
- * frame) when its next one is due is terminated. Its pings are one interval apart, so a dead client is
- * still noticed within two intervals of its last sign of life.
+ * Liveness: a socket must answer a ping (a pong, or any frame) within the pong timeout, rounded down to
+ * whole ticks (at least one); the tick that ends that wait terminates it if it has not. Its pings are one
+ * interval apart, so a dead client is noticed within one interval plus the pong timeout of its last sign of
+ * life (10 + 4 s by default, inside the 15 s promise). The interval and the timeout are separate (as in
+ * socket.io and LiveKit) so that an idle socket costs a ping and a pong every 10 s instead of every 5 s
+ * (the older rule, "unanswered when the next ping is due", needed two intervals inside the 15 s).
  */
 
 /** What the wheel needs of a socket. */
@@ -27,16 +30,33 @@ export interface Pingable {
 }
 
 /** Ticks per interval: each tick pings this fraction of the sockets. */
-const SLOTS = 8;
+const SLOTS = 10;
+
+/** Ticks a ping may wait for its answer: `pongTimeoutMs` rounded down to whole ticks, from 1 to SLOTS - 1. */
+export function pongTimeoutTicks(intervalMs: number, pongTimeoutMs: number): number {
+  const tickMs = intervalMs / SLOTS;
+  return Math.min(SLOTS - 1, Math.max(1, Math.floor(pongTimeoutMs / tickMs + 1e-9)));
+}
+
+/** The longest a dead client can go unnoticed, in ms: one interval, plus the pong timeout in whole ticks. */
+export function deadClientBoundMs(intervalMs: number, pongTimeoutMs: number): number {
+  return intervalMs + (pongTimeoutTicks(intervalMs, pongTimeoutMs) * intervalMs) / SLOTS;
+}
 
 export class PingWheel<T extends Pingable> {
   readonly #slots: Set<T>[] = Array.from({ length: SLOTS }, () => new Set<T>());
   /** The slot the last tick pinged; sockets that open now join it. */
   #lastPinged = SLOTS - 1;
+  /** How many ticks after its ping a socket must have answered. */
+  readonly #timeoutTicks: number;
   readonly #timer: NodeJS.Timeout;
 
-  /** @param intervalMs how long between two pings of the same socket */
-  constructor(intervalMs: number) {
+  /**
+   * @param intervalMs how long between two pings of the same socket
+   * @param pongTimeoutMs how long a ping may go unanswered (rounded down to whole ticks of `intervalMs / 10`)
+   */
+  constructor(intervalMs: number, pongTimeoutMs: number) {
+    this.#timeoutTicks = pongTimeoutTicks(intervalMs, pongTimeoutMs);
     this.#timer = setInterval(() => this.#tick(), Math.max(1, Math.round(intervalMs / SLOTS)));
     this.#timer.unref();
   }
@@ -71,12 +91,14 @@ export class PingWheel<T extends Pingable> {
 
   #tick(): void {
     this.#lastPinged = (this.#lastPinged + 1) % SLOTS;
+    // The slot pinged `#timeoutTicks` ago: its sockets have had their time to answer. A socket that joined
+    // that slot after its ping was never pinged, and is still alive from its open.
+    const due = (this.#lastPinged - this.#timeoutTicks + SLOTS) % SLOTS;
+    for (const socket of this.#slots[due] as Set<T>) {
+      // Its close event takes it off the wheel (`delete`), possibly during this loop: a Set allows that.
+      if (!socket.isAlive) socket.terminate();
+    }
     for (const socket of this.#slots[this.#lastPinged] as Set<T>) {
-      if (!socket.isAlive) {
-        // Its close event takes it off the wheel (`delete`), possibly during this loop: a Set allows that.
-        socket.terminate();
-        continue;
-      }
       socket.isAlive = false;
       socket.ping();
     }

@@ -2,8 +2,8 @@
  * The only module that imports the WebSocket library (`ws`). It accepts upgrades on the HTTP server,
  * refuses what must be refused before a socket exists (draining, too many connections from one IP), caps
  * frame size inside ws itself (so oversize frames are never buffered whole), and keeps sockets honest with
- * ping/pong: a socket that has not answered the previous ping when the next one is due is terminated, so a
- * dead client is noticed within two `pingIntervalMs` (10 s by default).
+ * ping/pong: a socket that leaves a ping unanswered for `pongTimeoutMs` is terminated, so a dead client is
+ * noticed within `pingIntervalMs + pongTimeoutMs` (14 s by default; ping-wheel.ts).
  *
  * The token of the upgrade (`Authorization: Bearer` or `?access_token=`) is verified here, before any
  * session state exists. A refused token is answered by completing the upgrade and closing at once with an
@@ -40,6 +40,7 @@ export interface WebSocketTransportOptions {
   /** Origins allowed to upgrade; undefined allows any. @default undefined */
   readonly allowedOrigins?: readonly string[] | undefined;
   readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
 }
 
 /** What the transport needs from the server. */
@@ -264,7 +265,7 @@ export class WebSocketTransport {
       // ws closes the socket itself after a protocol error; an oversize frame is the one we count.
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') host.countError('FRAME_TOO_LARGE');
     };
-    const sockets = (this.#sockets = new PingWheel(options.pingIntervalMs));
+    const sockets = (this.#sockets = new PingWheel(options.pingIntervalMs, options.pongTimeoutMs));
     this.#onWsClose = function (this: WebSocket, code: number, reason: Buffer): void {
       const socket = (this as WebSocketWithPeer)[PEER_SOCKET];
       if (socket === undefined) return;
