@@ -35,9 +35,9 @@ describe('resolveServerOptions', () => {
 
   it('keeps the heartbeat within the 15 s promise, and the pong timeout within the interval', () => {
     expect(resolveServerOptions({}).pongTimeoutMs).toBe(4_000);
-    expect(resolveServerOptions({}).pingIntervalMs + resolveServerOptions({}).pongTimeoutMs).toBeLessThanOrEqual(
-      15_000,
-    );
+    expect(
+      resolveServerOptions({}).pingIntervalMs + resolveServerOptions({}).pongTimeoutMs,
+    ).toBeLessThanOrEqual(15_000);
     // An interval set alone brings its own pong timeout (40 %), so a test's short heartbeat stays consistent.
     expect(resolveServerOptions({ pingIntervalMs: 200 }).pongTimeoutMs).toBe(80);
     expect(messageOf(() => resolveServerOptions({ pingIntervalMs: 12_000 }))).toBe(
