@@ -205,8 +205,7 @@ export class InMemoryClusterHub {
 
   /** @internal `update` of `lastClientId` alone, without copying the record (the relay's hot path). */
   persistClientId(sessionId: string, lastClientId: number): void {
-    const stored = this.#sessions.get(sessionId);
-    if (stored !== undefined) stored.lastClientId = lastClientId;
+    this.#sessions.get(sessionId)?.persistClientId(lastClientId);
   }
 
   /** @internal `InlineClusterOps.hold` for node `nodeId`. */
@@ -278,7 +277,7 @@ export class InMemoryClusterHub {
 
   /** @internal */
   ackOutbox(sessionId: string, seq: number): void {
-    this.#sessions.get(sessionId)?.outbox.ack(seq);
+    this.#sessions.get(sessionId)?.ackOutbox(seq);
   }
 
   /** @internal */

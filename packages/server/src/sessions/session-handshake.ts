@@ -94,8 +94,7 @@ export class SessionHandshake {
     if (principal === REFUSED) return true;
     const { session, secret, record } = this.#newSession(principal);
     inline.createSession(record);
-    this.#sessions.set(session.sessionId, session);
-    this.#welcome(connection, session, secret, false, 0);
+    this.#welcomeFresh(connection, session, secret);
     return true;
   }
 
@@ -239,6 +238,11 @@ export class SessionHandshake {
   async #startFresh(connection: Connection, principal: Principal): Promise<void> {
     const { session, secret, record } = this.#newSession(principal);
     await this.#deps.bus.createSession(record);
+    this.#welcomeFresh(connection, session, secret);
+  }
+
+  /** A fresh session's record is on the bus: hold it on this node and welcome the client. */
+  #welcomeFresh(connection: Connection, session: LocalSession, secret: string): void {
     this.#sessions.set(session.sessionId, session);
     this.#welcome(connection, session, secret, false, 0);
   }
