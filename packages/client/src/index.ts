@@ -51,6 +51,8 @@ export type {
 } from './peer/ice-restart-policy.js';
 export type { LinkStats, CandidateType } from './peer/link-stats.js';
 export type { PeerSignal, CallOp, LinkIds } from './peer/peer-signal.js';
+export { SDP_CODEC, packSdp, unpackSdp } from './peer/sdp-codec.js';
+export { SDK_FEATURES, SDK_FEATURES_KEY } from './connection/sdk-features.js';
 export { PeerChannel } from './data/peer-channel.js';
 export type { PeerChannelEvents } from './data/peer-channel.js';
 export type { ChannelInit } from './data/channel-registry.js';

@@ -4,7 +4,14 @@
  * caller offers first when both sides send media (ADR 0008 addendum: crossing offers of different layouts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Call, CallEndReason, PeerInfo, SignalChannel, SwitchboardError } from '@switchboard/client';
+import {
+  unpackSdp,
+  type Call,
+  type CallEndReason,
+  type PeerInfo,
+  type SignalChannel,
+  type SwitchboardError,
+} from '@switchboard/client';
 import {
   createNodePeer,
   createWrtcVideoTrack,
@@ -121,8 +128,11 @@ interface Envelope {
 /** A signal channel that logs every `sdp` and `call` envelope through it, both ways, before it is handled. */
 function recording(log: Envelope[]): (signals: SignalChannel) => SignalChannel {
   const note = (dir: 'out' | 'in', data: unknown): void => {
-    const envelope = data as Omit<Envelope, 'dir'>;
-    if (envelope.k === 'sdp' || envelope.k === 'call') log.push({ ...envelope, dir });
+    const envelope = data as Omit<Envelope, 'dir'> & { z?: string };
+    // Descriptions between two current SDKs travel packed (`z`, ADR 0021): logged as their SDP text.
+    const s = envelope.z === undefined ? envelope.s : unpackSdp(envelope.z);
+    if (envelope.k === 'sdp' || envelope.k === 'call')
+      log.push({ ...envelope, ...(s === undefined ? {} : { s }), dir });
   };
   return (signals) =>
     Object.create(signals, {

@@ -4,7 +4,7 @@
  * a link that an incoming offer created answers instead. Node peers (@roamhq/wrtc) through the real server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCPeerConnectionConstructor } from '@switchboard/client';
+import { unpackSdp, type RTCPeerConnectionConstructor } from '@switchboard/client';
 import {
   createNodePeer,
   createWrtcVideoTrack,
@@ -63,8 +63,10 @@ describe('the first offer of a link', () => {
     const a = await peer(server.url, 'caller');
     const offers: string[] = [];
     b.client.on('signal', (_from, data) => {
-      const signal = data as { k?: string; t?: string; s?: string };
-      if (signal.k === 'sdp' && signal.t === 'offer') offers.push(signal.s ?? '');
+      // Descriptions between two current SDKs travel packed (`z`, ADR 0021).
+      const signal = data as { k?: string; t?: string; s?: string; z?: string };
+      if (signal.k === 'sdp' && signal.t === 'offer')
+        offers.push(signal.s ?? (signal.z === undefined ? '' : (unpackSdp(signal.z) ?? '')));
     });
     const video = createWrtcVideoTrack();
     closers.push(() => video.stop());

@@ -6,7 +6,14 @@
  * - signals that arrive before anyone listens are delivered once someone does, or reported, never lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DroppedSignal, PeerLink, SignalChannel, SwitchboardError } from '@switchboard/client';
+import {
+  packSdp,
+  unpackSdp,
+  type DroppedSignal,
+  type PeerLink,
+  type SignalChannel,
+  type SwitchboardError,
+} from '@switchboard/client';
 import { nextMessage, nodePeerLab, remoteLink, type NodePeer } from '@switchboard/testing';
 
 const lab = nodePeerLab();
@@ -62,11 +69,16 @@ describe('PeerLink lifecycle (Node <-> Node through the server)', () => {
     // has gathered there): both sides end up stable with ICE stuck in new.
     let isLosingCandidates = true;
     const lose = lossy((data) => {
-      const envelope = data as { k?: unknown; s?: unknown };
+      const envelope = data as { k?: unknown; s?: unknown; z?: unknown };
       if (!isLosingCandidates) return data;
       if (envelope.k === 'ice') return undefined;
+      const noCandidates = (sdp: string): string =>
+        sdp.replace(/^a=(candidate|end-of-candidates).*\r\n/gm, '');
       if (envelope.k === 'sdp' && typeof envelope.s === 'string')
-        return { ...envelope, s: envelope.s.replace(/^a=(candidate|end-of-candidates).*\r\n/gm, '') };
+        return { ...envelope, s: noCandidates(envelope.s) };
+      // Packed between current SDKs (ADR 0021): unpacked, stripped and packed again.
+      if (envelope.k === 'sdp' && typeof envelope.z === 'string')
+        return { ...envelope, z: packSdp(noCandidates(unpackSdp(envelope.z) ?? '')) };
       return data;
     });
     const options = { wrapSignals: lose, iceConnectTimeoutMs: 1500 };

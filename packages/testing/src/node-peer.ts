@@ -16,7 +16,9 @@ import { WrtcPeerConnection } from './wrtc.js';
 
 /** Options of `createNodePeer`. */
 export interface NodePeerOptions
-  extends PeerLinkOptions, Pick<PeerManagerOptions, 'maxEarlySignals' | 'maxEarlySignalAgeMs'> {
+  extends
+    PeerLinkOptions,
+    Pick<PeerManagerOptions, 'maxEarlySignals' | 'maxEarlySignalAgeMs' | 'packSignals'> {
   /** The server's WebSocket URL. */
   readonly url: string;
   /** Room to join. */

@@ -151,9 +151,24 @@ function randomBlob(bytes: number, type = 'application/octet-stream'): Blob {
 const record: PageRecord = { errors: [], messages: [], streams: [], ice: [], signals: [] };
 
 function summariseSignal(data: unknown): string {
-  const signal = data as { k?: unknown; t?: unknown; s?: unknown; c?: unknown; e?: unknown; op?: unknown };
-  if (signal.k === 'sdp' && typeof signal.s === 'string') {
-    const ufrag = /a=ice-ufrag:(\S+)/.exec(signal.s)?.[1] ?? '?';
+  const signal = data as {
+    k?: unknown;
+    t?: unknown;
+    s?: unknown;
+    z?: unknown;
+    c?: unknown;
+    e?: unknown;
+    op?: unknown;
+  };
+  // Descriptions between two current SDKs travel packed (`z`, ADR 0021).
+  const sdp =
+    typeof signal.s === 'string'
+      ? signal.s
+      : typeof signal.z === 'string'
+        ? Switchboard.unpackSdp(signal.z)
+        : undefined;
+  if (signal.k === 'sdp' && sdp !== undefined) {
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? '?';
     return `sdp:${String(signal.t)} ufrag=${ufrag}`;
   }
   if (signal.k === 'ice' && Array.isArray(signal.c)) {

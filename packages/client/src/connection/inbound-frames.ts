@@ -16,6 +16,7 @@ import type { OutboundRequests } from './outbound-requests.js';
 import type { PresenceCache } from './presence-cache.js';
 import type { RequestBody } from './request-tracker.js';
 import type { SequencedFrame, SequencedFrameHandler } from './sequenced-frame-handler.js';
+import { advertiseFeatures } from './sdk-features.js';
 
 /** What the inbound side works on. */
 export interface InboundFramesParts {
@@ -75,8 +76,14 @@ export class InboundFrames {
       const metadata = presence.selfMetadata(room);
       const maxPeers = presence.maxPeers(room);
       // With the room's cap: if the room emptied meanwhile, this rejoin re-creates it with the same cap.
+      // The cache keeps metadata as the app sees it; the join advertises this SDK's features again.
       if (metadata !== undefined)
-        rejoins.push({ type: 'join', room, metadata, ...(maxPeers === undefined ? {} : { maxPeers }) });
+        rejoins.push({
+          type: 'join',
+          room,
+          metadata: advertiseFeatures(metadata),
+          ...(maxPeers === undefined ? {} : { maxPeers }),
+        });
     }
     presence.clear();
     out.tracker.rejectWhere(

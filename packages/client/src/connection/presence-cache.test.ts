@@ -20,6 +20,30 @@ describe('PresenceCache', () => {
     expect(cache.rooms).toEqual(['lobby']);
   });
 
+  it('keeps what each peer’s SDK advertised, replaced by every roster and diff', () => {
+    const cache = new PresenceCache();
+    cache.applyRoster(
+      'lobby',
+      { nickname: 'me' },
+      [peer('b', 'bob'), peer('c', 'cat')],
+      undefined,
+      new Map([['b', new Set(['z1'])]]),
+    );
+    expect([...cache.featuresOf('b')]).toEqual(['z1']);
+    expect(cache.featuresOf('c').size).toBe(0);
+    cache.applyPeer('lobby', peer('c', 'cat'), new Set(['z1']));
+    expect(cache.featuresOf('c').has('z1')).toBe(true);
+    // A peer-updated from a tab that reloaded with an older SDK advertises nothing.
+    cache.applyPeer('lobby', peer('b', 'bob'));
+    expect(cache.featuresOf('b').size).toBe(0);
+    cache.removePeer('lobby', 'c');
+    expect(cache.featuresOf('c').size).toBe(0);
+    cache.applyPeer('lobby', peer('c', 'cat'), new Set(['z1']));
+    cache.applyRoster('lobby', { nickname: 'me' }, [peer('c', 'cat')]);
+    expect(cache.featuresOf('c').size).toBe(0);
+    expect(cache.featuresOf('nobody').size).toBe(0);
+  });
+
   it('replaces what it knew when a new roster arrives', () => {
     const cache = new PresenceCache();
     cache.applyRoster('lobby', { nickname: 'me' }, [peer('b', 'bob')]);

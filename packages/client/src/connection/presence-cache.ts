@@ -9,9 +9,13 @@ import type { PeerInfo, PeerMetadata, PeerMetadataPatch } from '@switchboard/pro
 interface RoomView {
   selfMetadata: PeerMetadata;
   readonly peers: Map<string, PeerInfo>;
+  /** What each peer's SDK advertised (sdk-features.ts); peers that advertised nothing have no entry. */
+  readonly features: Map<string, ReadonlySet<string>>;
   /** The room's cap from the roster that added this peer, for rejoining with it. */
   readonly maxPeers: number | undefined;
 }
+
+const NO_FEATURES: ReadonlySet<string> = new Set();
 
 /** Rooms this client is in, with their members. */
 export class PresenceCache {
@@ -46,28 +50,52 @@ export class PresenceCache {
     return undefined;
   }
 
+  /** What peer `peerId`'s SDK can read, from whichever room knows it (empty when unknown). */
+  featuresOf(peerId: string): ReadonlySet<string> {
+    for (const view of this.#rooms.values()) {
+      if (view.peers.has(peerId)) return view.features.get(peerId) ?? NO_FEATURES;
+    }
+    return NO_FEATURES;
+  }
+
   /** The room's cap, as the roster that added this peer said (a refreshing roster does not repeat it). */
   maxPeers(room: string): number | undefined {
     return this.#rooms.get(room)?.maxPeers;
   }
 
-  /** A roster replaces everything known about the room, except a cap it does not repeat. */
-  applyRoster(room: string, selfMetadata: PeerMetadata, peers: readonly PeerInfo[], maxPeers?: number): void {
+  /**
+   * A roster replaces everything known about the room, except a cap it does not repeat. `features` maps
+   * peer ids to what their SDKs advertised.
+   */
+  applyRoster(
+    room: string,
+    selfMetadata: PeerMetadata,
+    peers: readonly PeerInfo[],
+    maxPeers?: number,
+    features: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ): void {
     this.#rooms.set(room, {
       selfMetadata,
       peers: new Map(peers.map((peer) => [peer.peerId, peer])),
+      features: new Map(features),
       maxPeers: maxPeers ?? this.#rooms.get(room)?.maxPeers,
     });
   }
 
-  /** A peer joined or changed (both carry the whole `PeerInfo`). */
-  applyPeer(room: string, peer: PeerInfo): void {
-    this.#rooms.get(room)?.peers.set(peer.peerId, peer);
+  /** A peer joined or changed (both carry the whole `PeerInfo`, so its features are replaced too). */
+  applyPeer(room: string, peer: PeerInfo, features: ReadonlySet<string> = NO_FEATURES): void {
+    const view = this.#rooms.get(room);
+    if (view === undefined) return;
+    view.peers.set(peer.peerId, peer);
+    if (features.size === 0) view.features.delete(peer.peerId);
+    else view.features.set(peer.peerId, features);
   }
 
   /** A peer left `room`. */
   removePeer(room: string, peerId: string): void {
-    this.#rooms.get(room)?.peers.delete(peerId);
+    const view = this.#rooms.get(room);
+    view?.peers.delete(peerId);
+    view?.features.delete(peerId);
   }
 
   /** This client left `room`. */

@@ -9,6 +9,7 @@ import type { RequestTracker, TrackedFrame } from './request-tracker.js';
 import type { RoomSnapshot, SignalingClientEvents } from './signaling-client-events.js';
 import type { SignalInbox } from './signal-inbox.js';
 import type { TypedEventEmitter } from './typed-event-emitter.js';
+import { featuresOf, peerWithoutFeatures, withoutFeatures } from './sdk-features.js';
 import { errorFromWire } from './wire-error.js';
 
 /** A frame that carries a seq (an `error` has one when it answers a request). */
@@ -36,22 +37,34 @@ export class SequencedFrameHandler {
     const { presence, tracker, events } = this.#parts;
     switch (frame.type) {
       case 'roster': {
-        presence.applyRoster(frame.room, frame.self.metadata, frame.peers, frame.maxPeers);
-        const { room, self, peers, maxPeers } = frame;
+        // The SDK's own key is taken out of every metadata here (sdk-features.ts): the app never sees it.
+        const { room, maxPeers } = frame;
+        const self = { peerId: frame.self.peerId, metadata: withoutFeatures(frame.self.metadata) };
+        const peers = frame.peers.map(peerWithoutFeatures);
+        const features = new Map<string, ReadonlySet<string>>();
+        for (const peer of frame.peers) {
+          const advertised = featuresOf(peer.metadata);
+          if (advertised.size > 0) features.set(peer.peerId, advertised);
+        }
+        presence.applyRoster(room, self.metadata, peers, maxPeers, features);
         const snapshot: RoomSnapshot =
           maxPeers === undefined ? { room, self, peers } : { room, self, peers, maxPeers };
         tracker.resolve(frame.ref, snapshot);
         events.emit('roster', snapshot);
         return;
       }
-      case 'peer-joined':
-        presence.applyPeer(frame.room, frame.peer);
-        events.emit('peer-joined', frame.room, frame.peer);
+      case 'peer-joined': {
+        const peer = peerWithoutFeatures(frame.peer);
+        presence.applyPeer(frame.room, peer, featuresOf(frame.peer.metadata));
+        events.emit('peer-joined', frame.room, peer);
         return;
-      case 'peer-updated':
-        presence.applyPeer(frame.room, frame.peer);
-        events.emit('peer-updated', frame.room, frame.peer);
+      }
+      case 'peer-updated': {
+        const peer = peerWithoutFeatures(frame.peer);
+        presence.applyPeer(frame.room, peer, featuresOf(frame.peer.metadata));
+        events.emit('peer-updated', frame.room, peer);
         return;
+      }
       case 'peer-left':
         presence.removePeer(frame.room, frame.peerId);
         events.emit('peer-left', frame.room, frame.peerId, frame.reason);
@@ -76,6 +89,7 @@ export class SequencedFrameHandler {
 
   /** A request settled by an ack: apply what the server has now accepted. */
   applySettled(frame: TrackedFrame): void {
-    if (frame.type === 'update') this.#parts.presence.applySelfPatch(frame.metadata, frame.room);
+    if (frame.type === 'update')
+      this.#parts.presence.applySelfPatch(withoutFeatures(frame.metadata), frame.room);
   }
 }

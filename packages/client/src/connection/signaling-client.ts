@@ -27,6 +27,7 @@ import { InboundSequencer } from './inbound-sequencer.js';
 import { PresenceCache } from './presence-cache.js';
 import { ProviderTokenRefresh } from './provider-token-refresh.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
+import { advertiseFeatures, advertiseFeaturesInPatch } from './sdk-features.js';
 import { OutboundRequests } from './outbound-requests.js';
 import type { RequestBody } from './request-tracker.js';
 import { SequencedFrameHandler } from './sequenced-frame-handler.js';
@@ -192,6 +193,13 @@ export class SignalingClient {
       throw new SwitchboardError('NOT_CONNECTED', 'isPolite() needs a session; call connect() first');
     return self > peerId;
   }
+  /**
+   * Whether the SDK of `peerId`, a peer in one of this client's rooms, advertised `feature` (sdk-features.ts):
+   * the peer layer packs descriptions for it only then. False for peers in no shared room and older SDKs.
+   */
+  peerSupports(peerId: string, feature: string): boolean {
+    return this.#presence.featuresOf(peerId).has(feature);
+  }
 
   /**
    * Listen to an event; returns a function that removes the listener. The first `signal` listener also
@@ -228,8 +236,11 @@ export class SignalingClient {
    */
   join(room: string, metadata: PeerMetadata, options: JoinOptions = {}): Promise<RoomSnapshot> {
     const { maxPeers } = options;
+    const sent = advertiseFeatures(metadata);
     return this.#request<RoomSnapshot>(
-      maxPeers === undefined ? { type: 'join', room, metadata } : { type: 'join', room, metadata, maxPeers },
+      maxPeers === undefined
+        ? { type: 'join', room, metadata: sent }
+        : { type: 'join', room, metadata: sent, maxPeers },
     );
   }
   /** Leave `room`; resolves when the server confirms. */
@@ -246,8 +257,9 @@ export class SignalingClient {
   }
   /** Change this peer's metadata in `room`, or in every room when `room` is omitted. */
   updateMetadata(patch: PeerMetadataPatch, room?: string): Promise<void> {
+    const sent = advertiseFeaturesInPatch(patch);
     return this.#request<undefined>(
-      room === undefined ? { type: 'update', metadata: patch } : { type: 'update', room, metadata: patch },
+      room === undefined ? { type: 'update', metadata: sent } : { type: 'update', room, metadata: sent },
     );
   }
   /** Give the server a fresh token before the current one expires; later resumes present it too. */

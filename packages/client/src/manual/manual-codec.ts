@@ -12,6 +12,7 @@
  */
 import { SwitchboardError } from '@switchboard/protocol';
 import { strFromU8, strToU8, unzlibSync, zlibSync } from 'fflate';
+import { fromBase64Url, toBase64Url } from '../base64-url.js';
 
 /** A complete session description. */
 export interface ManualDescription {
@@ -21,22 +22,6 @@ export interface ManualDescription {
 
 const PREFIX = 'SB1';
 const KIND_LETTER = { offer: 'O', answer: 'A' } as const;
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** Adler-32 (RFC 1950 §8.2). fflate's `unzlibSync` strips the trailer without checking it, so we do. */
 function adler32(bytes: Uint8Array): number {

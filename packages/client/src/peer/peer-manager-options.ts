@@ -45,4 +45,13 @@ export interface PeerManagerOptions extends PeerLinkOptions {
    * @default 10000
    */
   readonly maxEarlySignalAgeMs?: number;
+  /**
+   * Send session descriptions and candidate batches packed (`SDP_CODEC`: DEFLATE with an SDP dictionary; a
+   * data-channel offer shrinks to about a quarter, an audio+video one to a tenth) to peers whose SDK reads
+   * them: those that advertised it in a shared room, or sent a packed one first. Other peers always get
+   * plain SDP. `false` sends everything plain (to read the broker's traffic while debugging, say); packed
+   * envelopes are still read.
+   * @default true
+   */
+  readonly packSignals?: boolean;
 }

@@ -15,7 +15,8 @@ import {
   type PeerLinkOptions,
   type ResolvedPeerLinkOptions,
 } from './peer-link-options.js';
-import { parsePeerSignal, type PeerSignal } from './peer-signal.js';
+import { packedForWire, parsePeerSignal, type PeerSignal } from './peer-signal.js';
+import { SDP_CODEC } from './sdp-codec.js';
 import type { SignalChannel } from './signal-channel.js';
 import { TypedEmitter, type Subscribable } from './typed-emitter.js';
 
@@ -39,6 +40,9 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
   readonly #incarnations = new LinkIncarnations();
   readonly #early: EarlySignalBuffer<EarlySignal>;
   #hasLeftBroker = false;
+  readonly #packSignals: boolean;
+  /** Peers that sent a packed description: they read packed ones, whatever presence says. */
+  readonly #packingPeers = new Set<string>();
 
   constructor(options: PeerManagerOptions) {
     const {
@@ -49,6 +53,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
       acceptLink,
       maxEarlySignals,
       maxEarlySignalAgeMs,
+      packSignals,
       ...linkOptions
     } = options;
     const fallback = (globalThis as { RTCPeerConnection?: RTCPeerConnectionConstructor }).RTCPeerConnection;
@@ -64,6 +69,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
     this.#rtcConfiguration = rtcConfiguration ?? {};
     this.#shouldLeaveBroker = leaveBrokerWhenConnected ?? false;
     this.#acceptLink = acceptLink ?? (() => true);
+    this.#packSignals = packSignals ?? true;
     // A carrier that takes one offer and one answer (manual mode) cannot carry a watchdog's restart.
     this.#linkOptions = resolvePeerLinkOptions(
       signals.canRenegotiate === false ? { iceConnectTimeoutMs: 0, ...linkOptions } : linkOptions,
@@ -150,13 +156,20 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
       isPolite: this.signals.isPolite(peerId),
       pc,
       options: linkOptions,
-      send: (signal) => sendWithRetry(() => this.signals.send(peerId, signal)),
+      send: (signal) => {
+        // Packed once, before the retries: a retry resends the same bytes.
+        const wire = this.#canPack(peerId) ? packedForWire(signal) : signal;
+        return sendWithRetry(() => this.signals.send(peerId, wire));
+      },
     });
     this.#links.set(peerId, link);
     link.on('error', (error) => this.#events.emit('error', error, peerId));
     link.on('close', () => {
       this.#incarnations.retire(peerId, link.remoteLinkId);
-      if (this.#links.get(peerId) === link) this.#links.delete(peerId);
+      if (this.#links.get(peerId) === link) {
+        this.#links.delete(peerId);
+        this.#packingPeers.delete(peerId);
+      }
     });
     link.on('connected', () => this.#maybeLeaveBroker());
     this.#events.emit('link', link);
@@ -182,6 +195,7 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
       else this.#hold({ kind: 'call', from, signal }, 'call-signal');
       return;
     }
+    if (signal.k === 'sdp' && signal.packed === true) this.#packingPeers.add(from);
     const current = this.#links.get(from);
     const verdict = this.#incarnations.classify(from, signal, current);
     switch (verdict) {
@@ -206,6 +220,12 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
         return;
       }
     }
+  }
+
+  /** Whether descriptions to `peerId` go packed: its SDK reads them, as far as this side can know. */
+  #canPack(peerId: string): boolean {
+    if (!this.#packSignals) return false;
+    return this.#packingPeers.has(peerId) || this.signals.supports?.(peerId, SDP_CODEC) === true;
   }
 
   #hold(early: EarlySignal, event: 'signal' | 'call-signal'): void {

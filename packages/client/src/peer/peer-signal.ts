@@ -7,9 +7,10 @@
  * dominates. Candidates travel as batches of tuples, so that the candidates gathered in one tick cost one
  * broker frame instead of one each (see CandidateBatcher).
  */
+import { isCandidateTuple, type CandidateTuple } from './candidate-tuple.js';
+import { packCandidates, packSdp, unpackCandidates, unpackSdp } from './sdp-codec.js';
 
-/** A trickled ICE candidate as a tuple: `[candidate, sdpMid, sdpMLineIndex, usernameFragment]`. */
-export type CandidateTuple = readonly [string, string | null, number | null, string | null];
+export type { CandidateTuple } from './candidate-tuple.js';
 
 /** Call-control operations (call/). `timeout` is the caller giving up after the ring timeout. */
 export type CallOp = 'invite' | 'ringing' | 'accept' | 'decline' | 'busy' | 'cancel' | 'timeout' | 'hangup';
@@ -30,6 +31,8 @@ export type PeerSignal =
   /**
    * A session description. `t` is the SDP type, `s` the SDP text (with the candidates gathered before it was
    * sent). `e: 1` says gathering had finished, too: the end of candidates, folded in to save a frame.
+   * On the wire, `z` (the SDP packed with `SDP_CODEC`, sdp-codec.ts) may stand instead of `s`, toward a peer
+   * that advertised it; `parsePeerSignal` unpacks it into `s` and sets `packed`.
    */
   | ({
       readonly sb: 1;
@@ -37,8 +40,13 @@ export type PeerSignal =
       readonly t: 'offer' | 'answer';
       readonly s: string;
       readonly e?: 1;
+      /** Set on a received envelope that came packed: its sender reads packed descriptions too. */
+      readonly packed?: true;
     } & LinkIds)
-  /** Trickled candidates (`c`) and, with `e: 1`, the end of candidates for the current generation. */
+  /**
+   * Trickled candidates (`c`) and, with `e: 1`, the end of candidates for the current generation. On the
+   * wire, `zc` (the batch packed with `SDP_CODEC`) may stand instead of a non-empty `c`, like `z` for `s`.
+   */
   | ({
       readonly sb: 1;
       readonly k: 'ice';
@@ -79,17 +87,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isCandidateTuple(value: unknown): value is CandidateTuple {
-  if (!Array.isArray(value) || value.length !== 4) return false;
-  const [candidate, mid, index, ufrag] = value as unknown[];
-  return (
-    typeof candidate === 'string' &&
-    (mid === null || typeof mid === 'string') &&
-    (index === null || (typeof index === 'number' && Number.isInteger(index) && index >= 0)) &&
-    (ufrag === null || typeof ufrag === 'string')
-  );
-}
-
 /**
  * Reads untrusted `signal.data` as a peer-layer envelope. Returns `undefined` when it is not ours (no `sb: 1`)
  * or is malformed: a remote peer is not trusted to send well-formed envelopes, and one bad signal must not
@@ -100,14 +97,28 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
   switch (data['k']) {
     case 'sdp': {
       const t = data['t'];
-      const s = data['s'];
+      const z = data['z'];
       const ids = parseLinkIds(data);
-      if ((t !== 'offer' && t !== 'answer') || typeof s !== 'string' || ids === undefined) return undefined;
-      return data['e'] === 1 ? { sb: 1, k: 'sdp', t, s, e: 1, ...ids } : { sb: 1, k: 'sdp', t, s, ...ids };
+      if ((t !== 'offer' && t !== 'answer') || ids === undefined) return undefined;
+      // Exactly one of `s` and `z`; a packing that does not unpack makes the envelope malformed.
+      if (z !== undefined && data['s'] !== undefined) return undefined;
+      const s = z === undefined ? data['s'] : typeof z === 'string' ? unpackSdp(z) : undefined;
+      if (typeof s !== 'string') return undefined;
+      return {
+        sb: 1,
+        k: 'sdp',
+        t,
+        s,
+        ...(data['e'] === 1 ? { e: 1 as const } : {}),
+        ...(z === undefined ? {} : { packed: true as const }),
+        ...ids,
+      };
     }
     case 'ice': {
-      const c = data['c'];
+      const zc = data['zc'];
       const ids = parseLinkIds(data);
+      if (zc !== undefined && data['c'] !== undefined) return undefined;
+      const c = zc === undefined ? data['c'] : typeof zc === 'string' ? unpackCandidates(zc) : undefined;
       if (!Array.isArray(c) || !c.every(isCandidateTuple) || ids === undefined) return undefined;
       return data['e'] === 1 ? { sb: 1, k: 'ice', c, e: 1, ...ids } : { sb: 1, k: 'ice', c, ...ids };
     }
@@ -135,6 +146,28 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The envelope as it goes on the wire to a peer that reads packed descriptions: an `sdp` envelope's `s`
+ * becomes `z`. Every other envelope goes as it is.
+ */
+export function packedForWire(signal: PeerSignal): unknown {
+  try {
+    if (signal.k === 'sdp') {
+      const { s, packed: _packed, ...rest } = signal;
+      return { ...rest, z: packSdp(s) };
+    }
+    // An empty batch (a bare end of candidates) gains nothing from packing.
+    if (signal.k === 'ice' && signal.c.length > 0) {
+      const { c, ...rest } = signal;
+      return { ...rest, zc: packCandidates(c) };
+    }
+  } catch (error) {
+    // Past the codec's bound (MAX_SDP_BYTES) the remote SDK would refuse the packing: it goes plain.
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return signal;
 }
 
 /** The optional `l`/`r` of an envelope; `undefined` when either is present but not a short string. */

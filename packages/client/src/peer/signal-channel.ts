@@ -23,6 +23,11 @@ export interface SignalChannel {
    * opposite answers.
    */
   isPolite(peerId: string): boolean;
+  /**
+   * Whether peer `peerId` can read envelopes that use `feature` (for example descriptions packed with
+   * `SDP_CODEC`). Optional: a carrier without it is taken to know nothing, and plain envelopes are sent.
+   */
+  supports?(peerId: string, feature: string): boolean;
   /** Stops carrying signals (e.g. leaves the broker once the links are up). Links keep working. */
   close(): Promise<void>;
   /**
@@ -42,6 +47,8 @@ export interface SignalingClientLike {
   readonly iceServers: readonly IceServer[];
   signal(to: string, data: unknown): Promise<void>;
   isPolite(peerId: string): boolean | undefined;
+  /** Optional, so that clients shaped like an older one still adapt (they advertise nothing). */
+  peerSupports?(peerId: string, feature: string): boolean;
   on<K extends keyof SignalingClientEvents>(event: K, listener: SignalingClientEvents[K]): () => void;
   close(): Promise<void> | void;
 }
@@ -86,6 +93,7 @@ export function signalChannelFromClient(client: SignalingClientLike): SignalChan
       if (self === undefined) return false;
       return politeByPeerId(self, peerId);
     },
+    supports: (peerId, feature) => client.peerSupports?.(peerId, feature) ?? false,
     close: async () => {
       await client.close();
     },
