@@ -10,7 +10,8 @@
  * lists match in runs of 258 bytes), and last a data-channel answer and offer, the most common descriptions.
  *
  * Frozen: both ends must inflate with the very same bytes, so any change here needs a new `SDP_CODEC`
- * token (sdp-codec.test.ts pins its hash).
+ * token (sdp-codec.test.ts pins its hash). The recipe is test/sdp-dictionary-source.ts, and
+ * test/sdp-dictionary.test.ts checks that it still builds exactly this from the fixtures.
  */
 export const SDP_DICTIONARY: string = [
   'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
