@@ -43,19 +43,12 @@ export class PresenceCache {
 
   /** A peer by id, from whichever room knows it. */
   findPeer(peerId: string): PeerInfo | undefined {
-    for (const view of this.#rooms.values()) {
-      const peer = view.peers.get(peerId);
-      if (peer !== undefined) return peer;
-    }
-    return undefined;
+    return this.#roomKnowing(peerId)?.peers.get(peerId);
   }
 
   /** What peer `peerId`'s SDK can read, from whichever room knows it (empty when unknown). */
   featuresOf(peerId: string): ReadonlySet<string> {
-    for (const view of this.#rooms.values()) {
-      if (view.peers.has(peerId)) return view.features.get(peerId) ?? NO_FEATURES;
-    }
-    return NO_FEATURES;
+    return this.#roomKnowing(peerId)?.features.get(peerId) ?? NO_FEATURES;
   }
 
   /** The room's cap, as the roster that added this peer said (a refreshing roster does not repeat it). */
@@ -114,6 +107,12 @@ export class PresenceCache {
   /** Forget everything (the session is gone). */
   clear(): void {
     this.#rooms.clear();
+  }
+
+  /** The first room (in join order) that has peer `peerId`. */
+  #roomKnowing(peerId: string): RoomView | undefined {
+    for (const view of this.#rooms.values()) if (view.peers.has(peerId)) return view;
+    return undefined;
   }
 }
 

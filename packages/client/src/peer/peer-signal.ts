@@ -149,8 +149,8 @@ export function parsePeerSignal(data: unknown): PeerSignal | undefined {
 }
 
 /**
- * The envelope as it goes on the wire to a peer that reads packed descriptions: an `sdp` envelope's `s`
- * becomes `z`. Every other envelope goes as it is.
+ * The envelope as it goes on the wire to a peer that reads packed envelopes: an `sdp` envelope's `s` becomes
+ * `z`, and a non-empty `ice` batch's `c` becomes `zc`. Every other envelope goes as it is.
  */
 export function packedForWire(signal: PeerSignal): unknown {
   try {
