@@ -76,20 +76,23 @@ function countServerWrites(started: StartedServer): { count: number } {
 }
 
 /**
- * Whether the server wrote the welcome to the next TCP connection while its `upgrade` event was still being
- * emitted, that is, without waiting for any promise.
+ * Whether the server wrote the welcome to the next TCP connection in the turn of its `upgrade` event, that
+ * is, without waiting for any I/O: before an immediate queued as the event ends. The transport writes a
+ * turn's frames in its own immediate (ADR 0022), which the welcome's send queued during the event.
  */
-function welcomeWrittenInUpgradeEvent(started: StartedServer): { value: boolean | undefined } {
+function welcomeWrittenInUpgradeTurn(started: StartedServer): { value: boolean | undefined } {
   const seen: { value: boolean | undefined } = { value: undefined };
-  let isInUpgradeEvent = false;
+  let isInUpgradeTurn = false;
   const http = started.server.httpServer;
   const enter = (): void => {
-    isInUpgradeEvent = true;
+    isInUpgradeTurn = true;
   };
   const leave = (): void => {
-    isInUpgradeEvent = false;
     http.off('upgrade', enter);
     http.off('upgrade', leave);
+    setImmediate(() => {
+      isInUpgradeTurn = false;
+    });
   };
   http.prependListener('upgrade', enter);
   http.on('upgrade', leave);
@@ -98,7 +101,7 @@ function welcomeWrittenInUpgradeEvent(started: StartedServer): { value: boolean 
     socket.write = (...args: unknown[]) => {
       const [chunk] = args;
       if (seen.value === undefined && String(chunk).includes('"type":"welcome"'))
-        seen.value = isInUpgradeEvent;
+        seen.value = isInUpgradeTurn;
       return write(...args);
     };
   });
@@ -106,9 +109,9 @@ function welcomeWrittenInUpgradeEvent(started: StartedServer): { value: boolean 
 }
 
 describe('hello in the upgrade URL', () => {
-  it('writes the welcome within the upgrade event when nothing waits on I/O (anonymous, in-memory bus)', async () => {
+  it('writes the welcome in the turn of the upgrade event when nothing waits on I/O (anonymous, in-memory bus)', async () => {
     const started = await start();
-    const inEvent = welcomeWrittenInUpgradeEvent(started);
+    const inEvent = welcomeWrittenInUpgradeTurn(started);
     const writes = countServerWrites(started);
     const reply = (await firstRead(started.port, `/ws?${HELLO}`)).toString('latin1');
     expect(reply).toContain('"type":"welcome"');
@@ -235,7 +238,7 @@ describe('hello in the upgrade URL with authentication', () => {
 
   it('still sends the 101 and the welcome in one write when the authenticator answers with a promise', async () => {
     const token = await mintToken({ sub: 'ada', rooms: '*', ttl: '10m', secret: SECRET });
-    const inEvent = welcomeWrittenInUpgradeEvent(started);
+    const inEvent = welcomeWrittenInUpgradeTurn(started);
     const writes = countServerWrites(started);
     const reply = (await firstRead(started.port, `/ws?${HELLO}&access_token=${token}`)).toString('latin1');
     expect(reply).toMatch(/^HTTP\/1\.1 101 /);

@@ -14,7 +14,7 @@
  *
  * A client may say hello in the upgrade's URL (`?v=1`, docs/adr/0015-hello-in-the-upgrade-url.md). Then the
  * session is started as the upgrade completes, and the socket stays corked from the 101 response until the
- * welcome is written, so both leave in one write: no hello frame to read and decode, one syscall fewer, and
+ * turn's flush writes the welcome, so both leave in one write: no hello frame to read and decode, one syscall fewer, and
  * half a round trip less for the client.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -28,6 +28,7 @@ import { OriginAllowList } from '../auth/origin-allow-list.js';
 import { readUpgradeQuery, upgradeToken } from '../auth/upgrade-token.js';
 import { resolveClientAddress, type TrustProxy } from '../edge/client-address.js';
 import { asciiTextFrame } from './ascii-text-frame.js';
+import { flushAtTurnEnd, type TurnEndFlushable } from './flush-at-turn-end.js';
 import type { PeerSocket, PeerSocketHandler } from './peer-socket.js';
 import { PingWheel, type Pingable } from './ping-wheel.js';
 
@@ -101,25 +102,6 @@ function urlHello(version: string | undefined): HelloMessage | undefined {
   return v === PROTOCOL_VERSION ? URL_HELLO : { type: 'hello', v };
 }
 
-function uncorkSocket(socket: WsPeerSocket): void {
-  socket.uncork();
-}
-
-/**
- * Which tick `WsPeerSocket.send` is in: bumped by one `process.nextTick` queued at a tick's first send,
- * shared by all sockets. A socket remembers the tick of its last frame, so it can tell its first frame of a
- * tick from a second one without a timer, a closure or a cork of its own. A nextTick, not a microtask: the
- * write of that first frame has already queued a nextTick (the stream's after-write), so the tick queue runs
- * anyway and one more entry costs little, while a microtask made V8 run its microtask queue once more per
- * wakeup (about 80 ns more per callback in a pinned microbenchmark; the open loop is one wakeup per signal).
- */
-let sendTick = 0;
-let isSendTickEndQueued = false;
-function endSendTick(): void {
-  isSendTickEndQueued = false;
-  sendTick += 1;
-}
-
 /** Where an open `ws` socket keeps its `WsPeerSocket`, so that one set of listeners serves every socket. */
 const PEER_SOCKET = Symbol('peerSocket');
 type WebSocketWithPeer = WebSocket & { [PEER_SOCKET]?: WsPeerSocket };
@@ -136,7 +118,7 @@ function onWsPong(this: WebSocket): void {
   if (socket !== undefined) socket.isAlive = true;
 }
 
-class WsPeerSocket implements PeerSocket, Pingable {
+class WsPeerSocket implements PeerSocket, Pingable, TurnEndFlushable {
   readonly remoteAddress: string;
   /** Whether a pong (or any frame) arrived since the last ping. */
   isAlive = true;
@@ -145,11 +127,11 @@ class WsPeerSocket implements PeerSocket, Pingable {
   /** Who handles this socket's frames; set right after the server accepts it. */
   handler: PeerSocketHandler | undefined = undefined;
   readonly #ws: WebSocket;
-  /** The TCP (or TLS) stream under `#ws`, corked while frames of one tick are sent. */
+  /** The TCP (or TLS) stream under `#ws`; corked from the upgrade until the first flush (`adoptCork`). */
   readonly #stream: Duplex;
   #isCorked = false;
-  /** The `sendTick` of the last frame sent uncorked, or -1. */
-  #uncorkedTick = -1;
+  /** This turn's frames, header included, as one Latin-1 string; undefined when none waits. */
+  #pending: string | undefined = undefined;
 
   constructor(ws: WebSocket, stream: Duplex, remoteAddress: string) {
     this.#ws = ws;
@@ -158,7 +140,7 @@ class WsPeerSocket implements PeerSocket, Pingable {
   }
 
   get bufferedBytes(): number {
-    return this.#ws.bufferedAmount;
+    return this.#ws.bufferedAmount + (this.#pending === undefined ? 0 : this.#pending.length);
   }
 
   get isOpen(): boolean {
@@ -167,54 +149,56 @@ class WsPeerSocket implements PeerSocket, Pingable {
 
   send(text: string, isAscii = false): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return;
-    // The first frame of a tick, the usual case (one relayed signal per socket per read), is written at
-    // once: corking it cost a buffered request, a nextTick and its tick-queue run, and an uncork per frame.
-    // From the second frame of the same tick on (a burst of relayed signals, a replay), the socket is
-    // corked, so the rest leave in one write, not one syscall each. Uncorked before any I/O callback runs.
-    if (!this.#isCorked) {
-      if (this.#uncorkedTick !== sendTick) {
-        this.#uncorkedTick = sendTick;
-        if (!isSendTickEndQueued) {
-          isSendTickEndQueued = true;
-          process.nextTick(endSendTick);
-        }
-      } else {
-        this.#isCorked = true;
-        this.#stream.cork();
-        // A shared function with the socket as argument: no closure per tick, and none per socket either.
-        process.nextTick(uncorkSocket, this);
-      }
-    }
-    // The ASCII frames (signals, presence: nearly all) are written as one string, straight to the stream
-    // (ascii-text-frame.ts). This keeps their order with ws's own frames (pings, close): without
-    // permessage-deflate and with no Blob ever sent, ws's sender never queues, it writes at once too.
+    // The ASCII frames (signals, presence, acks: nearly all) are built as one string each, header included
+    // (ascii-text-frame.ts), and wait for the end of the turn, so a turn's frames to this socket leave in
+    // one write (flush-at-turn-end.ts, ADR 0022). Anything else goes through `ws` at once, after what waits,
+    // so the order holds. ws's own frames (pings, pongs, close) may pass waiting frames: control frames may
+    // be interleaved, and `close` writes what waits first.
     const frame = asciiTextFrame(text, isAscii);
-    if (frame === undefined) this.#ws.send(text);
-    else this.#stream.write(frame, 'latin1');
+    if (frame === undefined) {
+      this.flushTurn();
+      this.#ws.send(text);
+    } else if (this.#pending === undefined) {
+      this.#pending = frame;
+      // A corked socket already has its flush queued (adoptCork).
+      if (!this.#isCorked) flushAtTurnEnd(this);
+    } else {
+      this.#pending += frame;
+    }
   }
 
   /**
-   * The stream was corked before the upgrade (see `#open`): count that as this tick's cork, so the 101
-   * response and the frames sent before the tick ends (the welcome of a URL hello) leave in one write.
+   * The stream was corked before the upgrade (see `#open`): keep it so until this turn's flush, so the 101
+   * response and the frames sent before it (the welcome of a URL hello) leave in one write.
    */
   adoptCork(): void {
     this.#isCorked = true;
-    process.nextTick(uncorkSocket, this);
+    flushAtTurnEnd(this);
   }
 
-  /** Flush what this tick's `send`s wrote (see `send`). */
-  uncork(): void {
-    this.#isCorked = false;
-    this.#stream.uncork();
+  /** Write the frames this turn's `send`s left, and lift the upgrade's cork (flush-at-turn-end.ts). */
+  flushTurn(): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    // Frames after a close frame would break the protocol; a socket that is closing keeps its session's
+    // frames in the outbox, for a resume.
+    if (pending !== undefined && this.#ws.readyState === WebSocket.OPEN)
+      this.#stream.write(pending, 'latin1');
+    if (this.#isCorked) {
+      this.#isCorked = false;
+      this.#stream.uncork();
+    }
   }
 
   close(code: number, reason: string): void {
     if (this.#ws.readyState !== WebSocket.OPEN && this.#ws.readyState !== WebSocket.CONNECTING) return;
+    this.flushTurn();
     this.#ws.close(code, reason);
     setTimeout(() => this.#ws.terminate(), CLOSE_TIMEOUT_MS).unref();
   }
 
   terminate(): void {
+    this.flushTurn();
     this.#ws.terminate();
   }
 
