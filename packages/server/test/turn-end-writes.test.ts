@@ -2,29 +2,10 @@
  * A turn's frames to one socket leave in one write (ADR 0022), against a real server: whichever reads sent
  * them, a client gets what the server sends it during one turn of the event loop in a single `write`.
  */
-import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type StartedServer } from '@switchboard/testing';
+import { countServerWrites } from './helpers/count-server-writes.js';
 import { inRoom } from './helpers/in-room.js';
-
-/** Count the writes the server makes on the next TCP connection it accepts. */
-function countWritesOfNextConnection(started: StartedServer): { count: number } {
-  const counter = { count: 0 };
-  started.server.httpServer.once('connection', (socket: Socket) => {
-    const write = socket._write.bind(socket);
-    socket._write = (chunk: unknown, encoding: BufferEncoding, callback) => {
-      counter.count += 1;
-      write(chunk, encoding, callback);
-    };
-    const writev = socket._writev?.bind(socket);
-    if (writev === undefined) return;
-    socket._writev = (chunks, callback) => {
-      counter.count += 1;
-      writev(chunks, callback);
-    };
-  });
-  return counter;
-}
 
 describe('writes at the end of the turn', () => {
   let started: StartedServer;
@@ -36,7 +17,7 @@ describe('writes at the end of the turn', () => {
   it('sends a client the signals of two senders, read in one turn, in one write', async () => {
     // Regression: each read wrote its frames at once, so a client that several peers signalled at the same
     // moment got one write (and, on loopback, one wake-up) per sender.
-    const writesToA = countWritesOfNextConnection(started);
+    const writesToA = countServerWrites(started);
     const a = await inRoom(started.url, 'burst', 'A');
     const b = await inRoom(started.url, 'burst', 'B');
     const c = await inRoom(started.url, 'burst', 'C');

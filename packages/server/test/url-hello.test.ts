@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HELLO_QUERY_PARAMETER, PROTOCOL_VERSION, type WelcomeMessage } from '@switchboard/protocol';
 import { RawClient, startServer, type StartedServer } from '@switchboard/testing';
 import { JwtAuthenticator, mintToken } from '@switchboard/server';
+import { countServerWrites } from './helpers/count-server-writes.js';
 
 const HELLO = `${HELLO_QUERY_PARAMETER}=${PROTOCOL_VERSION}`;
 
@@ -54,25 +55,6 @@ function firstRead(port: number, target: string): Promise<Buffer> {
         `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
   });
-}
-
-/** Count the writes the server makes to the next TCP connection it accepts (each is one syscall or more). */
-function countServerWrites(started: StartedServer): { count: number } {
-  const counter = { count: 0 };
-  started.server.httpServer.once('connection', (socket: Socket) => {
-    const write = socket._write.bind(socket);
-    socket._write = (chunk: unknown, encoding: BufferEncoding, callback) => {
-      counter.count += 1;
-      write(chunk, encoding, callback);
-    };
-    const writev = socket._writev?.bind(socket);
-    if (writev === undefined) return;
-    socket._writev = (chunks, callback) => {
-      counter.count += 1;
-      writev(chunks, callback);
-    };
-  });
-  return counter;
 }
 
 /**

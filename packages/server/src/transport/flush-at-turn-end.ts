@@ -1,5 +1,6 @@
 /**
- * Writes leave once per turn of the event loop, after all of that turn's I/O (docs/adr/0022-writes-at-turn-end.md).
+ * Writes leave once per turn of the event loop, after all of that turn's I/O
+ * (docs/adr/0022-writes-at-turn-end.md).
  *
  * A socket that is sent a frame keeps it and asks for one flush; the flushes of every such socket run in one
  * `setImmediate`, which Node runs right after the poll phase, that is after every I/O callback of the turn.

@@ -14,8 +14,8 @@
  *
  * A client may say hello in the upgrade's URL (`?v=1`, docs/adr/0015-hello-in-the-upgrade-url.md). Then the
  * session is started as the upgrade completes, and the socket stays corked from the 101 response until the
- * turn's flush writes the welcome, so both leave in one write: no hello frame to read and decode, one syscall fewer, and
- * half a round trip less for the client.
+ * turn's flush writes the welcome, so both leave in one write: no hello frame to read and decode, one
+ * syscall fewer, and half a round trip less for the client.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
