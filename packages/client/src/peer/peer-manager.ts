@@ -19,6 +19,7 @@ import { packedForWire, parsePeerSignal, type PeerSignal } from './peer-signal.j
 import { SDP_CODEC } from './sdp-codec.js';
 import type { SignalChannel } from './signal-channel.js';
 import { TypedEmitter, type Subscribable } from './typed-emitter.js';
+import { warmSdpCodecWhenIdle } from './warm-sdp-codec.js';
 
 type EarlySignal =
   | { readonly kind: 'app'; readonly from: string; readonly data: unknown }
@@ -70,6 +71,9 @@ export class PeerManager implements Subscribable<PeerManagerEvents> {
     this.#shouldLeaveBroker = leaveBrokerWhenConnected ?? false;
     this.#acceptLink = acceptLink ?? (() => true);
     this.#packSignals = packSignals ?? true;
+    // The codec is on the critical path of every call; compiling it while the page is idle keeps that
+    // cost off the first one (warm-sdp-codec.ts).
+    if (this.#packSignals) void warmSdpCodecWhenIdle();
     // A carrier that takes one offer and one answer (manual mode) cannot carry a watchdog's restart.
     this.#linkOptions = resolvePeerLinkOptions(
       signals.canRenegotiate === false ? { iceConnectTimeoutMs: 0, ...linkOptions } : linkOptions,

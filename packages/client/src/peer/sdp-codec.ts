@@ -35,7 +35,32 @@ export const SDP_CODEC = 'z1';
  */
 export const MAX_SDP_BYTES = 256 * 1024;
 
-const DICTIONARY = new TextEncoder().encode(SDP_DICTIONARY);
+const ENCODER = new TextEncoder();
+// `decode` without `stream` keeps no state between calls, so one decoder serves every unpacking.
+// ignoreBOM keeps a leading U+FEFF in the text instead of eating it, so even that round-trips.
+const DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const DICTIONARY = ENCODER.encode(SDP_DICTIONARY);
+/**
+ * What a description without audio or video packs against: the dictionary's last two descriptions (a
+ * data-channel answer and offer, ~0.9 KB) instead of all 8.5 KB. DEFLATE's distances count back from the
+ * end of the dictionary, so a packing that only refers into this tail inflates with the whole dictionary:
+ * the format, and `SDP_CODEC`, stay as they are. Why: the packer hashes every dictionary byte before the
+ * first byte of input, so the whole dictionary was 12 times the work of a data-channel offer, and that work
+ * sat on the critical path of a call while the page was young and the codec not yet compiled (ADR 0023).
+ * Chromium's data-channel descriptions pack within −2 % to +3 % of what the whole dictionary gives (the
+ * dictionary is ordered rarest first, so the tail already holds their lines); @roamhq/wrtc's, whose
+ * candidate lines are in the dictionary's head, come out 7–16 % longer.
+ */
+const DATA_DICTIONARY = DICTIONARY.subarray(
+  ENCODER.encode(
+    SDP_DICTIONARY.slice(0, SDP_DICTIONARY.lastIndexOf('v=0', SDP_DICTIONARY.lastIndexOf('v=0') - 1)),
+  ).length,
+);
+/**
+ * What needs the whole dictionary: an audio or video m-section (codec lists, in the dictionary's middle) or
+ * a relay candidate (in its head; a call through TURN waits a TURN round trip anyway).
+ */
+const NEEDS_WHOLE_DICTIONARY = /^m=(?:audio|video) | typ relay /m;
 const FINGERPRINT_PREFIX = 'a=fingerprint:sha-256 ';
 const FINGERPRINT = /a=fingerprint:sha-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/g;
 const FINGERPRINT_BYTES = 32;
@@ -55,7 +80,7 @@ const INFLATE_SLICE_BYTES = 1024;
  * @example const packed = packSdp(pc.localDescription.sdp); // a data-channel offer: ~190 characters
  */
 export function packSdp(sdp: string): string {
-  return packText(sdp);
+  return packText(sdp, NEEDS_WHOLE_DICTIONARY.test(sdp) ? DICTIONARY : DATA_DICTIONARY);
 }
 
 /**
@@ -73,7 +98,7 @@ export function unpackSdp(packed: string): string | undefined {
  * `MAX_SDP_BYTES`.
  */
 export function packCandidates(tuples: readonly CandidateTuple[]): string {
-  return packText(JSON.stringify(tuples));
+  return packText(JSON.stringify(tuples), DICTIONARY);
 }
 
 /**
@@ -92,11 +117,11 @@ export function unpackCandidates(packed: string): CandidateTuple[] | undefined {
   return Array.isArray(value) && value.every(isCandidateTuple) ? value : undefined;
 }
 
-function packText(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+function packText(text: string, dictionary: Uint8Array): string {
+  const bytes = ENCODER.encode(text);
   if (bytes.length > MAX_SDP_BYTES)
     throw new RangeError(`Cannot pack ${String(bytes.length)} bytes: the limit is ${String(MAX_SDP_BYTES)}.`);
-  return toBase64Url(deflateSync(squeezeFingerprints(text, bytes), { level: 9, dictionary: DICTIONARY }));
+  return toBase64Url(deflateSync(squeezeFingerprints(text, bytes), { level: 9, dictionary }));
 }
 
 function unpackText(packed: string): string | undefined {
@@ -132,39 +157,36 @@ function inflateBounded(deflated: Uint8Array): Uint8Array | undefined {
 function squeezeFingerprints(text: string, bytes: Uint8Array): Uint8Array {
   const matches = [...text.matchAll(FINGERPRINT)];
   if (matches.length === 0) return bytes;
-  const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   let from = 0;
   for (const match of matches) {
     const hexAt = match.index + FINGERPRINT_PREFIX.length;
     const hex = match[1] ?? '';
-    parts.push(encoder.encode(text.slice(from, hexAt)));
+    parts.push(ENCODER.encode(text.slice(from, hexAt)));
     const raw = new Uint8Array(1 + FINGERPRINT_BYTES);
     raw[0] = MARKER;
     for (let i = 0; i < FINGERPRINT_BYTES; i++) raw[1 + i] = parseInt(hex.slice(3 * i, 3 * i + 2), 16);
     parts.push(raw);
     from = hexAt + hex.length;
   }
-  parts.push(encoder.encode(text.slice(from)));
+  parts.push(ENCODER.encode(text.slice(from)));
   return concat(parts, bytes.length - matches.length * FINGERPRINT_SAVING);
 }
 
 /** Undoes `squeezeFingerprints`; throws when the bytes are not something it produced. */
 function expandFingerprints(squeezed: Uint8Array): string | undefined {
-  // ignoreBOM keeps a leading U+FEFF in the text instead of eating it, so even that round-trips.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let text = '';
   let from = 0;
   let markers = 0;
   for (let at = squeezed.indexOf(MARKER); at >= 0; at = squeezed.indexOf(MARKER, from)) {
-    text += decoder.decode(squeezed.subarray(from, at));
+    text += DECODER.decode(squeezed.subarray(from, at));
     const raw = squeezed.subarray(at + 1, at + 1 + FINGERPRINT_BYTES);
     if (raw.length < FINGERPRINT_BYTES || !text.endsWith(FINGERPRINT_PREFIX)) return undefined;
     text += Array.from(raw, (byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(':');
     from = at + 1 + FINGERPRINT_BYTES;
     markers++;
   }
-  text += decoder.decode(squeezed.subarray(from));
+  text += DECODER.decode(squeezed.subarray(from));
   return squeezed.length + markers * FINGERPRINT_SAVING > MAX_SDP_BYTES ? undefined : text;
 }
 
