@@ -40,11 +40,20 @@ interface IdleCount {
 }
 
 /**
- * Counts the page's `requestIdleCallback` calls while it constructs two PeerManagers, then waits (at most
- * 15 s, never a sleep) until `expectedRuns` of them ran and one more idle period went by, in which a warm-up
- * that was not done would have asked for another.
+ * In a fresh page (a new realm, so a new warm-up): counts its `requestIdleCallback` calls while it
+ * constructs two PeerManagers, then waits (at most 15 s, never a sleep) until `expectedRuns` of them ran and
+ * one more idle period went by, in which a warm-up that was not done would have asked for another.
  */
-function countIdleCallbacks(page: Page, packSignals: boolean, expectedRuns: number): Promise<IdleCount> {
+async function countIdleCallbacks(packSignals: boolean, expectedRuns: number): Promise<IdleCount> {
+  const page = await openPeerPage(browser, server);
+  try {
+    return await countIdleCallbacksIn(page, packSignals, expectedRuns);
+  } finally {
+    await page.context().close();
+  }
+}
+
+function countIdleCallbacksIn(page: Page, packSignals: boolean, expectedRuns: number): Promise<IdleCount> {
   return page.evaluate(
     async ({ packSignals: pack, expectedRuns: runs }) => {
       const { Switchboard } = window as unknown as PeerPageWindow;
@@ -84,30 +93,12 @@ function countIdleCallbacks(page: Page, packSignals: boolean, expectedRuns: numb
 
 describe.skipIf(skip)('SDP codec warm-up in Chromium', () => {
   it('runs ten rounds in idle callbacks, once per page, when the PeerManager packs', async () => {
-    const page = await openPeerPage(browser, server);
-    try {
-      // Two managers, one warm-up: the first round is asked for in the first constructor, nothing in the
-      // second, and every round after it asks for the next only once it ran.
-      expect(await countIdleCallbacks(page, true, 10)).toEqual({
-        requestedInConstructor: 1,
-        requested: 10,
-        ran: 10,
-      });
-    } finally {
-      await page.context().close();
-    }
+    // Two managers, one warm-up: the first round is asked for in the first constructor, nothing in the
+    // second, and every round after it asks for the next only once it ran.
+    expect(await countIdleCallbacks(true, 10)).toEqual({ requestedInConstructor: 1, requested: 10, ran: 10 });
   });
 
   it('never starts with packSignals: false', async () => {
-    const page = await openPeerPage(browser, server);
-    try {
-      expect(await countIdleCallbacks(page, false, 0)).toEqual({
-        requestedInConstructor: 0,
-        requested: 0,
-        ran: 0,
-      });
-    } finally {
-      await page.context().close();
-    }
+    expect(await countIdleCallbacks(false, 0)).toEqual({ requestedInConstructor: 0, requested: 0, ran: 0 });
   });
 });
