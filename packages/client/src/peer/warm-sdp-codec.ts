@@ -10,6 +10,7 @@
  * task, so a round never holds the main thread for more than one pack and one unpack of each sample
  * (12–41 ms for all ten rounds in a fresh page).
  */
+import type { CandidateTuple } from './candidate-tuple.js';
 import { packCandidates, packSdp, unpackCandidates, unpackSdp } from './sdp-codec.js';
 
 /** Runs `task` once, when the thread has nothing more urgent to do. */
@@ -44,7 +45,7 @@ const SAMPLE_OFFER = [
   '',
 ].join('\r\n');
 
-const SAMPLE_CANDIDATES: [string, string, number, string][] = [
+const SAMPLE_CANDIDATES: CandidateTuple[] = [
   [
     'candidate:1467250027 1 udp 2122260223 192.0.2.1 50001 typ host generation 0 ufrag Wm7f network-id 1',
     '0',
@@ -66,10 +67,10 @@ export function warmSdpCodecWhenIdle(schedule: IdleScheduler = whenIdle): Promis
       try {
         unpackSdp(packSdp(SAMPLE_OFFER));
         unpackCandidates(packCandidates(SAMPLE_CANDIDATES));
+        left -= 1;
       } catch {
         left = 0;
       }
-      left -= 1;
       if (left > 0) schedule(round);
       else resolve();
     };
